@@ -1,0 +1,1 @@
+"""Prefect flows, tasks and the CLI: everything in baogao that does I/O."""

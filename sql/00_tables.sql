@@ -1,0 +1,264 @@
+-- 00_tables: the warehouse contract. One create per table; every table and column commented.
+-- Grains are stated in each table's comment ("one row per ..."); `baogao tables` prints them.
+-- No primary-key constraints: keys are enforced by the quality gates before a publish
+-- (flows/checks.py), which keeps bulk loads fast and avoids index replay issues after a crash.
+
+create table documents (
+    doc_id varchar not null,
+    source_uri varchar not null,
+    source_name varchar not null,
+    source_meta json,
+    content_sha256 varchar not null,
+    media_type varchar not null,
+    encoding varchar,
+    script varchar not null,
+    char_count integer not null,
+    text varchar not null,
+    original_text varchar,
+    title varchar,
+    issuer varchar,
+    body_type varchar,
+    level varchar,
+    province varchar,
+    city varchar,
+    county varchar,
+    region_code varchar,
+    term integer,
+    meeting integer,
+    delivered_on date,
+    review_year integer,
+    plan_year integer,
+    speaker_name varchar,
+    speaker_title varchar,
+    transform_version varchar not null,
+    run_id varchar not null,
+    ingested_at timestamptz not null
+);
+comment on table documents is 'one row per document version in force (an edited source replaces its older version)';
+comment on column documents.doc_id is 'document identity: first 16 hex digits of sha256 over the cleaned text without whitespace';
+comment on column documents.source_uri is 'where the document came from: file URI, with #row=N for one row of a corpus file';
+comment on column documents.source_name is 'file name of the source (the corpus file for a corpus row)';
+comment on column documents.source_meta is 'JSON object: the other columns of a corpus row (title, url, year ...); NULL for plain files';
+comment on column documents.content_sha256 is 'sha256 of the raw bytes of the source (the file, or the corpus row''s text)';
+comment on column documents.media_type is 'text, html, pdf or docx';
+comment on column documents.encoding is 'the codec the bytes were decoded with (utf-8, utf-8-sig, gb18030, big5, utf-16); NULL for corpus rows, PDF and DOCX';
+comment on column documents.script is 'simplified or traditional: the script of the original text (text is always Simplified)';
+comment on column documents.char_count is 'number of characters in text';
+comment on column documents.text is 'the cleaned, normalized report text in Simplified Chinese; every char_start/char_end in the warehouse indexes it (0-based, end exclusive; substr(text, char_start + 1, char_end - char_start))';
+comment on column documents.original_text is 'the cleaned text in its original script when it was converted to Simplified; else NULL';
+comment on column documents.title is 'the report''s own title (e.g. 政府工作报告), not a web page headline';
+comment on column documents.issuer is 'the body that delivers the report, e.g. 政协伊春市第十一届委员会常务委员会';
+comment on column documents.body_type is '政协, 政府, 人大 or 党委';
+comment on column documents.level is 'national, province, city, county or district';
+comment on column documents.province is 'province-level region, full name (浙江省)';
+comment on column documents.city is 'prefecture-level city, full name (宁波市)';
+comment on column documents.county is 'county-level region, full name (余姚市)';
+comment on column documents.region_code is 'GB/T 2260 six-digit code of the issuer''s region (seeds/reference/regions.csv)';
+comment on column documents.term is 'committee or congress term: 第十一届 -> 11';
+comment on column documents.meeting is 'session of the term: 第六次会议 -> 6';
+comment on column documents.delivered_on is 'date the report was delivered (from its subtitle ——2021年2月6日在…)';
+comment on column documents.review_year is 'the year the report reviews';
+comment on column documents.plan_year is 'the year the report plans for';
+comment on column documents.speaker_name is 'who delivered it, e.g. 王瑞';
+comment on column documents.speaker_title is 'the speaker''s title, e.g. 伊春市政协主席';
+comment on column documents.transform_version is 'version of baogao''s transforms that produced this row';
+comment on column documents.run_id is 'the ingest run that loaded this version';
+comment on column documents.ingested_at is 'when that run processed the document (UTC)';
+
+create table sections (
+    doc_id varchar not null,
+    section_id integer not null,
+    parent_section_id integer,
+    depth integer not null,
+    heading varchar not null,
+    part varchar not null,
+    char_start integer not null,
+    char_end integer not null
+);
+comment on table sections is 'one row per heading (section 0 of each document is its root, depth 0)';
+comment on column sections.doc_id is 'the document (documents.doc_id)';
+comment on column sections.section_id is 'ordinal of the heading in the document; 0 is the root';
+comment on column sections.parent_section_id is 'the enclosing section; NULL for the root';
+comment on column sections.depth is '0 root, 1 for 一、, 2 for （一）, 3 for 1.';
+comment on column sections.heading is 'the heading line as written';
+comment on column sections.part is 'review (工作回顾, 过去一年 ...), plan (工作任务, 建议 ...) or other';
+comment on column sections.char_start is 'offset of the heading in documents.text';
+comment on column sections.char_end is 'offset where the section ends (the next heading of the same or a shallower depth)';
+
+create table sentences (
+    doc_id varchar not null,
+    sentence_id integer not null,
+    section_id integer not null,
+    text varchar not null,
+    char_start integer not null,
+    char_end integer not null
+);
+comment on table sentences is 'one row per sentence (split on 。！？； and line ends)';
+comment on column sentences.doc_id is 'the document (documents.doc_id)';
+comment on column sentences.sentence_id is 'ordinal of the sentence in the document';
+comment on column sentences.section_id is 'the deepest section the sentence is in (sections.section_id)';
+comment on column sentences.text is 'the sentence, equal to the documents.text span';
+comment on column sentences.char_start is 'start offset in documents.text';
+comment on column sentences.char_end is 'end offset in documents.text (exclusive)';
+
+create table metrics (
+    metric_id varchar not null,
+    doc_id varchar not null,
+    sentence_id integer not null,
+    char_start integer not null,
+    char_end integer not null,
+    surface varchar not null,
+    number_text varchar not null,
+    unit_text varchar not null,
+    value decimal(38, 6) not null,
+    value_high decimal(38, 6),
+    unit varchar not null,
+    qualifier varchar,
+    what varchar,
+    verb varchar,
+    period varchar not null,
+    indicator varchar,
+    is_target boolean not null
+);
+comment on table metrics is 'one row per quantity mentioned in a report body';
+comment on column metrics.metric_id is 'doc_id:ordinal';
+comment on column metrics.doc_id is 'the document (documents.doc_id)';
+comment on column metrics.sentence_id is 'the sentence it is in (sentences.sentence_id)';
+comment on column metrics.char_start is 'start offset of surface in documents.text';
+comment on column metrics.char_end is 'end offset of surface in documents.text (exclusive)';
+comment on column metrics.surface is 'the exact text, e.g. 1500余万元';
+comment on column metrics.number_text is 'the number as written, e.g. 1500';
+comment on column metrics.unit_text is 'the unit as written, e.g. 万元';
+comment on column metrics.value is 'exact value in the base unit, multipliers applied (1500余万元 -> 15000000)';
+comment on column metrics.value_high is 'upper bound of a range (6%－6.5% -> 6.5); else NULL';
+comment on column metrics.unit is 'base unit (元, 件, 人次, %, 个百分点 ...)';
+comment on column metrics.qualifier is 'NULL, more_than, about, at_least, up_to or range';
+comment on column metrics.what is 'the counted noun phrase (提案, 社情民意信息 ...)';
+comment on column metrics.verb is 'the verb that governs it (提交, 采用, 办结 ...)';
+comment on column metrics.period is 'review, plan or other: the part of the report the sentence is in';
+comment on column metrics.indicator is 'canonical indicator code (seeds/reference/indicators.csv), e.g. gdp_growth';
+comment on column metrics.is_target is 'true for a planned goal, false for an achieved figure';
+
+create table entity_mentions (
+    doc_id varchar not null,
+    sentence_id integer not null,
+    type varchar not null,
+    text varchar not null,
+    name varchar not null,
+    entity_id varchar not null,
+    region_code varchar,
+    char_start integer not null,
+    char_end integer not null
+);
+comment on table entity_mentions is 'one row per mention of an entity in a document';
+comment on column entity_mentions.doc_id is 'the document (documents.doc_id)';
+comment on column entity_mentions.sentence_id is 'the sentence it is in (sentences.sentence_id)';
+comment on column entity_mentions.type is 'person, organization, place, document_title, quoted_term or formula';
+comment on column entity_mentions.text is 'the mention exactly as in documents.text';
+comment on column entity_mentions.name is 'the normalized name it resolves to (冯 楠 -> 冯楠)';
+comment on column entity_mentions.entity_id is 'the entity (entities.entity_id)';
+comment on column entity_mentions.region_code is 'GB/T 2260 code for a place linked to the region reference; else NULL';
+comment on column entity_mentions.char_start is 'start offset in documents.text';
+comment on column entity_mentions.char_end is 'end offset in documents.text (exclusive)';
+
+create table entities (
+    entity_id varchar not null,
+    type varchar not null,
+    name varchar not null,
+    region_code varchar
+);
+comment on table entities is 'one row per distinct entity (type, normalized name) mentioned in any document in force';
+comment on column entities.entity_id is 'first 16 hex digits of sha256 over type and name';
+comment on column entities.type is 'person, organization, place, document_title, quoted_term or formula';
+comment on column entities.name is 'normalized name';
+comment on column entities.region_code is 'GB/T 2260 code for places linked to the region reference; else NULL';
+
+create table terms (
+    doc_id varchar not null,
+    term varchar not null,
+    pos varchar not null,
+    count integer not null
+);
+comment on table terms is 'one row per (document, term, part of speech): jieba tokens without stop words and punctuation';
+comment on column terms.doc_id is 'the document (documents.doc_id)';
+comment on column terms.term is 'the token';
+comment on column terms.pos is 'jieba part-of-speech tag';
+comment on column terms.count is 'occurrences in the document';
+
+create table keywords (
+    doc_id varchar not null,
+    method varchar not null,
+    term varchar not null,
+    score double not null,
+    rank integer not null
+);
+comment on table keywords is 'one row per (document, method, term): top 20 keywords per document by tfidf and by textrank';
+comment on column keywords.doc_id is 'the document (documents.doc_id)';
+comment on column keywords.method is 'tfidf (IDF over the documents in the warehouse) or textrank';
+comment on column keywords.term is 'the keyword';
+comment on column keywords.score is 'the method''s score';
+comment on column keywords.rank is '1 = best';
+
+create table ingest_log (
+    run_id varchar not null,
+    source_uri varchar not null,
+    source_name varchar not null,
+    outcome varchar not null,
+    reason_code varchar not null,
+    message varchar not null,
+    doc_id varchar,
+    duplicate_of varchar,
+    content_sha256 varchar,
+    "at" timestamptz not null
+);
+comment on table ingest_log is 'one row per discovered input per run: what happened to it';
+comment on column ingest_log.run_id is 'the run (runs.run_id)';
+comment on column ingest_log.source_uri is 'the input: file URI, with #row=N for one row of a corpus file';
+comment on column ingest_log.source_name is 'file name of the input';
+comment on column ingest_log.outcome is 'loaded, unchanged, duplicate, skipped, rejected or needs_review';
+comment on column ingest_log.reason_code is 'machine-readable reason (new, changed, same_content, empty, binary, undecodable, unsupported_type ...)';
+comment on column ingest_log.message is 'what happened and what to do, for a person';
+comment on column ingest_log.doc_id is 'the document the input became (documents.doc_id); NULL when rejected';
+comment on column ingest_log.duplicate_of is 'for a duplicate: the doc_id of the document already loaded with the same content';
+comment on column ingest_log.content_sha256 is 'sha256 of the input''s raw bytes';
+comment on column ingest_log."at" is 'when the run recorded it (UTC)';
+
+create table runs (
+    run_id varchar not null,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    status varchar not null,
+    docs_seen integer not null,
+    docs_new integer not null,
+    docs_changed integer not null,
+    docs_unchanged integer not null,
+    docs_duplicate integer not null,
+    docs_skipped integer not null,
+    docs_rejected integer not null,
+    docs_needs_review integer not null,
+    metrics integer not null,
+    entities integer not null,
+    seconds double,
+    transform_version varchar not null,
+    prefect_flow_run_id varchar,
+    message varchar
+);
+comment on table runs is 'one row per ingest run';
+comment on column runs.run_id is 'sortable run id: UTC start time and a random suffix';
+comment on column runs.started_at is 'when the run started (UTC)';
+comment on column runs.finished_at is 'when it finished (UTC)';
+comment on column runs.status is 'completed or failed';
+comment on column runs.docs_seen is 'inputs discovered (files, and rows of corpus files)';
+comment on column runs.docs_new is 'inputs loaded as new documents';
+comment on column runs.docs_changed is 'inputs whose new version replaced an older one';
+comment on column runs.docs_unchanged is 'inputs already loaded with the same content';
+comment on column runs.docs_duplicate is 'inputs whose content is already loaded from another source';
+comment on column runs.docs_skipped is 'inputs skipped (e.g. empty)';
+comment on column runs.docs_rejected is 'inputs rejected (see ingest_log / rejects)';
+comment on column runs.docs_needs_review is 'inputs held for review (e.g. an uncertain encoding)';
+comment on column runs.metrics is 'metric rows in the warehouse after the run';
+comment on column runs.entities is 'entities in the warehouse after the run';
+comment on column runs.seconds is 'wall-clock seconds of the run';
+comment on column runs.transform_version is 'version of the transforms the run used';
+comment on column runs.prefect_flow_run_id is 'the Prefect flow run that did the work';
+comment on column runs.message is 'what went wrong, for a failed run';

@@ -1,0 +1,171 @@
+"""Row models shared by the transforms: one model per warehouse table row.
+
+The field names are the warehouse contract (sql/00_tables.sql); change them only with a reason,
+and together with the SQL, the pyarrow schemas and the README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+MediaType = Literal["text", "html", "pdf", "docx"]
+Part = Literal["review", "plan", "other"]
+EntityType = Literal["person", "organization", "place", "document_title", "quoted_term", "formula"]
+Qualifier = Literal["more_than", "about", "at_least", "up_to", "range"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceDoc(Frozen):
+    """One document as the flows found it: decoded text (or raw bytes for PDF/DOCX) plus where
+    it came from. A corpus row's other columns arrive in `source_meta`."""
+
+    source_uri: str
+    source_name: str
+    media_type: MediaType
+    content_sha256: str  # sha256 of the raw bytes of this document (a file, or one corpus row)
+    text: str | None = None  # decoded text for text/html; None for pdf/docx
+    data: bytes | None = None  # raw bytes for pdf/docx
+    encoding: str | None = None  # codec the bytes were decoded with; None for pdf/docx/corpus rows
+    source_meta: dict[str, Any] = {}
+
+
+class Document(Frozen):
+    """One row per document version in force."""
+
+    doc_id: str
+    source_uri: str
+    source_name: str
+    source_meta: str | None  # JSON object text, or None
+    content_sha256: str
+    media_type: MediaType
+    encoding: str | None
+    script: Literal["simplified", "traditional"]
+    char_count: int
+    text: str
+    original_text: str | None  # the text in its original script when it was converted; else None
+    title: str | None = None
+    issuer: str | None = None
+    body_type: str | None = None
+    level: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    region_code: str | None = None
+    term: int | None = None
+    meeting: int | None = None
+    delivered_on: dt.date | None = None
+    review_year: int | None = None
+    plan_year: int | None = None
+    speaker_name: str | None = None
+    speaker_title: str | None = None
+    transform_version: str
+    run_id: str
+    ingested_at: dt.datetime
+
+
+class Section(Frozen):
+    """One row per heading. Section 0 of every document is its root (the whole text, depth 0)."""
+
+    doc_id: str
+    section_id: int
+    parent_section_id: int | None
+    depth: int
+    heading: str
+    part: Part
+    char_start: int
+    char_end: int
+
+
+class Sentence(Frozen):
+    """One row per sentence; `text == documents.text[char_start:char_end]`."""
+
+    doc_id: str
+    sentence_id: int
+    section_id: int
+    text: str
+    char_start: int
+    char_end: int
+
+
+class Metric(Frozen):
+    """One row per quantity mentioned in the report body; offsets index documents.text."""
+
+    metric_id: str
+    doc_id: str
+    sentence_id: int
+    char_start: int
+    char_end: int
+    surface: str
+    number_text: str
+    unit_text: str
+    value: Decimal
+    value_high: Decimal | None
+    unit: str
+    qualifier: Qualifier | None
+    what: str | None
+    verb: str | None
+    period: Part
+    indicator: str | None
+    is_target: bool
+
+
+class EntityMention(Frozen):
+    """One row per mention of an entity; offsets index documents.text."""
+
+    doc_id: str
+    sentence_id: int
+    type: EntityType
+    text: str  # exactly documents.text[char_start:char_end]
+    name: str  # the normalized name the mention resolves to (冯 楠 → 冯楠)
+    entity_id: str
+    region_code: str | None
+    char_start: int
+    char_end: int
+
+
+class Term(Frozen):
+    """One row per (document, term, pos)."""
+
+    doc_id: str
+    term: str
+    pos: str
+    count: int
+
+
+class Keyword(Frozen):
+    """One row per (document, method, term)."""
+
+    doc_id: str
+    method: str
+    term: str
+    score: float
+    rank: int
+
+
+class DocumentRows(Frozen):
+    """Everything one document contributes to the warehouse."""
+
+    document: Document
+    sections: list[Section]
+    sentences: list[Sentence]
+    metrics: list[Metric] = []
+    entity_mentions: list[EntityMention] = []
+    terms: list[Term] = []
+    keywords: list[Keyword] = []
+
+
+class Reject(Frozen):
+    """An input that could not become a document, with a reason a person understands."""
+
+    source_uri: str
+    source_name: str
+    reason_code: str
+    message: str
+    outcome: Literal["rejected", "needs_review", "skipped"] = "rejected"
