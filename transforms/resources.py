@@ -7,6 +7,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from transforms.segment import UserWord
+
+
+@dataclass(frozen=True)
+class PlaceName:
+    """A name (full or short) that refers to a region of seeds/reference/regions.csv."""
+
+    name: str
+    region_code: str
+    level: str  # province, city, county ...
+
+
+@dataclass(frozen=True)
+class FormulaEntry:
+    """A row of seeds/reference/formulas.csv: a numbered formula, or a look-alike that is not one."""
+
+    name: str
+    is_formula: bool = True
+
+
+@dataclass(frozen=True)
+class ThemeTerm:
+    """A row of seeds/reference/themes.csv: a term whose presence puts a sentence under a theme."""
+
+    theme: str
+    term: str
+
 
 @dataclass(frozen=True)
 class Resources:
@@ -15,4 +42,9 @@ class Resources:
 
     # Add fields here as transforms need reference data (one per seed file), e.g.
     # regions: tuple[Region, ...] = ()
+    user_words: tuple[UserWord, ...] = ()  # seeds/dict/userdict.txt, validated (transforms/segment.py)
+    stopwords: frozenset[str] = frozenset()  # seeds/dict/stopwords.txt
+    formulas: tuple[FormulaEntry, ...] = ()  # seeds/reference/formulas.csv
+    themes: tuple[ThemeTerm, ...] = ()  # seeds/reference/themes.csv
+    gazetteer: tuple[PlaceName, ...] = ()  # names and short names of seeds/reference/regions.csv
     pass
