@@ -1,0 +1,51 @@
+"""One writer at a time: an advisory lock on warehouse/.ingest.lock, naming its holder."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class LockTimeout(RuntimeError):
+    """Another ingest holds the warehouse."""
+
+
+@contextmanager
+def writer_lock(warehouse_dir: Path, run_id: str, timeout: float) -> Iterator[None]:
+    """Hold the warehouse's writer lock, waiting up to `timeout` seconds for a running ingest."""
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    path = warehouse_dir / ".ingest.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _holder(path)
+                    raise LockTimeout(
+                        f"another ingest is writing this warehouse ({holder}); waited {timeout:g} s. "
+                        "Let it finish, or raise --lock-timeout."
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "run_id": run_id, "since": time.time()}).encode())
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _holder(path: Path) -> str:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return "holder unknown"
+    since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.get("since", 0)))
+    return f"run {info.get('run_id')} in process {info.get('pid')}, started {since}"

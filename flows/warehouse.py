@@ -1,0 +1,251 @@
+"""Building and publishing the DuckDB file from the Parquet tree.
+
+A run never writes into the file readers use: it copies the published database aside (or starts
+a new one), brings it in line with the committed Parquet parts, runs the quality checks, checkpoints
+and closes it, and swaps it in with os.replace. Readers holding the old file keep a consistent
+snapshot; the next connection sees the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from flows.store import PartInfo, parts_of, read_columns
+
+# Tables with one row set per document, rebuilt from Parquet parts by doc_id.
+DOC_TABLES = ("documents", "sections", "sentences", "metrics", "entity_mentions", "terms", "keywords")
+# Tables rebuilt from all committed parts on every publish (small).
+LOG_TABLES = ("ingest_log", "runs")
+SCHEMA_VERSION = "1"
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse problem explained for a person: what happened and what to do."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    path: Path
+    rows: dict[str, int]
+
+
+def sql_files(sql_dir: Path) -> tuple[Path, list[Path], list[Path]]:
+    """(tables file, derive files, view files), each list in name order."""
+    files = sorted(sql_dir.glob("*.sql"))
+    tables = sql_dir / "00_tables.sql"
+    derive = [f for f in files if f.name.startswith("derive_")]
+    views = [f for f in files if f != tables and f not in derive]
+    return tables, derive, views
+
+
+def read_only_connection(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection for analysts: read-only, no access to other files, configuration locked."""
+    if not path.exists():
+        raise WarehouseError(f"no warehouse at {path}; run `baogao ingest` first")
+    try:
+        con = duckdb.connect(
+            str(path),
+            read_only=True,
+            config={
+                "enable_external_access": False,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "lock_configuration": True,
+            },
+        )
+    except duckdb.Error as exc:
+        raise WarehouseError(f"could not open the warehouse {path}: {exc}") from exc
+    return con
+
+
+@contextmanager
+def staging_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "threads": os.cpu_count() or 1})
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "select count(*) from duckdb_tables() where table_name = '_baogao' and schema_name = 'main'"
+    ).fetchall()
+    if not row[0][0]:
+        return False
+    version = con.execute("select value from _baogao where key = 'schema_version'").fetchall()
+    return bool(version) and version[0][0] == SCHEMA_VERSION
+
+
+def _create_schema(con: duckdb.DuckDBPyConnection, tables_sql: Path) -> None:
+    con.execute(tables_sql.read_text(encoding="utf-8"))
+    con.execute("create table _baogao (key varchar, value varchar)")
+    con.execute("insert into _baogao values ('schema_version', ?)", [SCHEMA_VERSION])
+    con.execute("create table _doc_parts (doc_id varchar, part varchar)")
+
+
+def _desired_parts(root: Path, parts: list[PartInfo], keep: set[str]) -> pa.Table:
+    """doc_id -> the part (file name) holding its newest rows, for documents in `keep`."""
+    docs = parts_of(parts, "documents")
+    rows: dict[str, str] = {}
+    for p in docs:  # committed order: later parts win
+        t = read_columns(root, [p], ["doc_id"])
+        assert t is not None
+        name = p.path.rsplit("/", 1)[-1]
+        for doc_id in t.column("doc_id").to_pylist():
+            if doc_id in keep:
+                rows[doc_id] = name
+    return pa.table({"doc_id": list(rows), "part": list(rows.values())})
+
+
+def sync(con: duckdb.DuckDBPyConnection, root: Path, parts: list[PartInfo], keep: set[str]) -> None:
+    """Make the document tables hold exactly the documents in `keep`, each from its newest part,
+    touching only documents that changed; rebuild the ledger tables from all parts."""
+    desired = _desired_parts(root, parts, keep)
+    con.register("_desired", desired)
+    con.execute("create or replace temp table _want as select * from _desired")
+    con.unregister("_desired")
+    con.execute(
+        "create or replace temp table _drop as select doc_id from _doc_parts "
+        "except select doc_id from _want"
+    )
+    con.execute(
+        "insert into _drop select h.doc_id from _doc_parts h join _want w using (doc_id) where h.part <> w.part"
+    )
+    con.execute(
+        "create or replace temp table _add as select w.* from _want w "
+        "anti join _doc_parts h on h.doc_id = w.doc_id and h.part = w.part"
+    )
+    for table in DOC_TABLES:
+        con.execute(f'delete from "{table}" where doc_id in (select doc_id from _drop)')  # noqa: S608 - fixed names
+    con.execute("delete from _doc_parts where doc_id in (select doc_id from _drop)")
+    wanted_parts = {r[0] for r in con.execute("select distinct part from _add").fetchall()}
+    for table in DOC_TABLES:
+        files = [str(root / p.path) for p in parts_of(parts, table) if p.path.rsplit("/", 1)[-1] in wanted_parts]
+        if not files:
+            continue
+        con.execute(
+            f'insert into "{table}" by name '  # noqa: S608 - fixed names; files are bound parameters
+            "select * exclude (filename) from read_parquet(?, filename = true) r "
+            "semi join _add a on r.doc_id = a.doc_id and regexp_extract(r.filename, '[^/]+$') = a.part",
+            [files],
+        )
+    con.execute("insert into _doc_parts select doc_id, part from _add")
+    for table in LOG_TABLES:
+        con.execute(f'delete from "{table}"')  # noqa: S608 - fixed names
+        files = [str(root / p.path) for p in parts_of(parts, table)]
+        if files:
+            con.execute(f'insert into "{table}" by name select * from read_parquet(?)', [files])  # noqa: S608
+    # A run that failed after committing is recorded again with its final status: keep the last.
+    con.execute(
+        "delete from runs where rowid not in "
+        "(select max(rowid) from runs group by run_id)"
+    )
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> None:
+    """Fill each ref_<stem> table declared in 00_tables.sql from seeds/reference/<stem>.csv."""
+    declared = {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where table_name like 'ref\\_%' escape '\\'"
+        ).fetchall()
+    }
+    for table in sorted(declared):
+        csv = reference_dir / f"{table.removeprefix('ref_')}.csv"
+        con.execute(f'delete from "{table}"')  # noqa: S608 - names from the catalog
+        if csv.exists():
+            con.execute(
+                f'insert into "{table}" by name select * from read_csv(?, header = true, all_varchar = true)',  # noqa: S608
+                [str(csv)],
+            )
+
+
+def run_sql_files(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
+    for f in files:
+        try:
+            con.execute(f.read_text(encoding="utf-8"))
+        except duckdb.Error as exc:
+            raise WarehouseError(f"{f.name} failed: {exc}") from exc
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    names = [
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main' and not internal "
+            "and table_name not like '\\_%' escape '\\' order by table_name"
+        ).fetchall()
+    ]
+    return {n: con.execute(f'select count(*) from "{n}"').fetchall()[0][0] for n in names}  # noqa: S608
+
+
+def build(
+    target: Path,
+    staging: Path,
+    sql_dir: Path,
+    reference_dir: Path,
+    root: Path,
+    parts: list[PartInfo],
+    keep: set[str],
+) -> PublishResult:
+    """Build the next warehouse at `staging`, starting from a copy of `target` when it is
+    compatible; returns row counts. Does not publish."""
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if target.exists():
+        shutil.copyfile(target, staging)
+    tables_sql, derive, views = sql_files(sql_dir)
+    with staging_connection(staging) as con:
+        if not _has_schema(con):
+            con.close()
+            staging.unlink(missing_ok=True)
+            with staging_connection(staging) as fresh:
+                _create_schema(fresh, tables_sql)
+            return build_into(staging, sql_dir, reference_dir, root, parts, keep)
+    return build_into(staging, sql_dir, reference_dir, root, parts, keep)
+
+
+def build_into(
+    staging: Path, sql_dir: Path, reference_dir: Path, root: Path, parts: list[PartInfo], keep: set[str]
+) -> PublishResult:
+    _tables_sql, derive, views = sql_files(sql_dir)
+    with staging_connection(staging) as con:
+        con.execute("begin")
+        sync(con, root, parts, keep)
+        load_reference(con, reference_dir)
+        run_sql_files(con, derive)
+        run_sql_files(con, views)
+        con.execute("commit")
+        rows = table_counts(con)
+        con.execute("checkpoint")
+    return PublishResult(path=staging, rows=rows)
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Atomically replace the published database with the staged one."""
+    wal = target.with_name(target.name + ".wal")
+    if wal.exists():
+        # A WAL left by a crashed writer would make the new file unopenable ("WAL does not match
+        # database file"); nothing writes the published file, so it holds nothing we need.
+        wal.unlink()
+    fd = os.open(staging, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(staging, target)
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

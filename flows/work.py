@@ -1,0 +1,111 @@
+"""CPU-bound work: reading and transforming a batch of inputs, in a worker process or inline.
+
+Worker processes are started once per ingest and receive the reference data once (in their
+initializer), so each batch costs only its own work.
+"""
+
+from __future__ import annotations
+
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from flows.inputs import WorkItem, read_item
+from transforms.arrow import to_table
+from transforms.documents import DOCUMENTS_SCHEMA
+from transforms.entities import ENTITY_MENTIONS_SCHEMA
+from transforms.metrics import METRICS_SCHEMA
+from transforms.models import DocumentRows, Reject
+from transforms.pipeline import RunInfo, process
+from transforms.resources import Resources
+from transforms.structure import SECTIONS_SCHEMA, SENTENCES_SCHEMA
+from transforms.terms import KEYWORDS_SCHEMA, TERMS_SCHEMA
+
+# table -> (schema, DocumentRows attribute, sort key)
+TABLES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
+    "documents": (DOCUMENTS_SCHEMA, "document", ("doc_id",)),
+    "sections": (SECTIONS_SCHEMA, "sections", ("doc_id", "section_id")),
+    "sentences": (SENTENCES_SCHEMA, "sentences", ("doc_id", "sentence_id")),
+    "metrics": (METRICS_SCHEMA, "metrics", ("doc_id", "char_start", "metric_id")),
+    "entity_mentions": (ENTITY_MENTIONS_SCHEMA, "entity_mentions", ("doc_id", "char_start", "char_end", "type")),
+    "terms": (TERMS_SCHEMA, "terms", ("doc_id", "term", "pos")),
+    "keywords": (KEYWORDS_SCHEMA, "keywords", ("doc_id", "method", "rank")),
+}
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    uri: str
+    name: str
+    content_sha256: str
+    doc_id: str | None
+    reject: Reject | None
+    counts: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass
+class BatchResult:
+    items: list[ItemResult] = field(default_factory=list)
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+
+
+_resources: Resources | None = None
+
+
+def init_worker(resources: Resources) -> None:
+    global _resources
+    _resources = resources
+
+
+def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | None = None) -> BatchResult:
+    """Read and transform every item; a failure of one item is that item's reject, never the batch's."""
+    res = resources or _resources
+    assert res is not None, "worker not initialised with resources"
+    result = BatchResult()
+    docs: list[DocumentRows] = []
+    for item in items:
+        try:
+            source = read_item(item)
+            out = source if isinstance(source, Reject) else process(source, res, run)
+        except Exception as exc:  # a bug in a transform must cost one document, not the run
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            out = Reject(
+                source_uri=item.uri,
+                source_name=item.name,
+                reason_code="transform_error",
+                message=f"baogao failed on this input ({type(exc).__name__}: {exc} at "
+                f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno}); please report it with the file",
+            )
+        if isinstance(out, Reject):
+            result.items.append(ItemResult(item.uri, item.name, item.content_sha256, None, out))
+        else:
+            docs.append(out)
+            counts = tuple((t, len(getattr(out, attr))) for t, (_s, attr, _k) in TABLES.items() if t != "documents")
+            result.items.append(ItemResult(item.uri, item.name, item.content_sha256, out.document.doc_id, None, counts))
+    for table, (schema, attr, key) in TABLES.items():
+        rows = [d.document for d in docs] if attr == "document" else [r for d in docs for r in getattr(d, attr)]
+        result.tables[table] = to_table(rows, schema, key)
+    return result
+
+
+class Workers:
+    """A process pool started once per ingest (or inline work when workers == 1)."""
+
+    def __init__(self, workers: int, resources: Resources) -> None:
+        self.resources = resources
+        self.pool = (
+            ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(resources,))
+            if workers > 1
+            else None
+        )
+
+    def run(self, items: list[WorkItem], run: RunInfo) -> BatchResult:
+        if self.pool is None:
+            return process_batch(items, run, self.resources)
+        return self.pool.submit(process_batch, items, run).result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)

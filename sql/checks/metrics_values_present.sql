@@ -1,0 +1,4 @@
+-- metrics_values_present: no metric without a value, unit or period
+select count(*) as failing
+from metrics
+where value is null or unit is null or period is null or is_target is null
