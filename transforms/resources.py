@@ -11,15 +11,6 @@ from transforms.segment import UserWord
 
 
 @dataclass(frozen=True)
-class PlaceName:
-    """A name (full or short) that refers to a region of seeds/reference/regions.csv."""
-
-    name: str
-    region_code: str
-    level: str  # province, city, county ...
-
-
-@dataclass(frozen=True)
 class FormulaEntry:
     """A row of seeds/reference/formulas.csv: a numbered formula, or a look-alike that is not one."""
 
@@ -46,5 +37,4 @@ class Resources:
     stopwords: frozenset[str] = frozenset()  # seeds/dict/stopwords.txt
     formulas: tuple[FormulaEntry, ...] = ()  # seeds/reference/formulas.csv
     themes: tuple[ThemeTerm, ...] = ()  # seeds/reference/themes.csv
-    gazetteer: tuple[PlaceName, ...] = ()  # names and short names of seeds/reference/regions.csv
     pass
