@@ -1,10 +1,32 @@
-"""The `metrics` table: one row per quantity mentioned in the report body (issue 4 fills it)."""
+"""The `metrics` table: one row per quantity mentioned in the report body.
+
+A quantity is a number (Arabic or Chinese numerals) with a unit or measure word: 提交提案266件,
+1500余万元, 1.4万人次, 增长5%左右, 6%－6.5%, 百余名, 百分之八至九. Dates, durations (一年来),
+ordinals (第一, 第三次会议), edition numbers (第2版), codes, and numbered formulas (两个确立,
+三个一号工程, 4+4) are not quantities. One regex scans each sentence; the numerals are parsed
+exactly (transforms/numbers.py), and each hit gets its qualifier, the noun it counts (`what`),
+the verb that governs it, the part of the report it is in, whether it is a goal, and the
+indicator of seeds/reference/indicators.csv it reports.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
 import pyarrow as pa
 
-from transforms.models import Metric, Section, Sentence
+from transforms.indicators import Indicator, match_indicator
+from transforms.models import Metric, Part, Qualifier, Section, Sentence
+from transforms.numbers import (
+    MULTIPLIERS,
+    is_chinese_numeral,
+    parse_arabic,
+    parse_chinese,
+    split_chinese_multiplier,
+)
 
 METRICS_SCHEMA = pa.schema(
     [
@@ -28,7 +50,410 @@ METRICS_SCHEMA = pa.schema(
     ]
 )
 
+# --- units -------------------------------------------------------------------------------------
+# Measures: a Chinese numeral below ten is still a quantity with these (增长一倍, 两个百分点).
+MEASURE_UNITS = (
+    "个百分点", "百分点", "平方公里", "平方千米", "平方米", "立方米", "千瓦时", "千瓦", "千克", "公斤",
+    "公里", "千米", "公顷", "美元", "港元", "欧元", "元", "吨", "斤", "亩", "倍",
+)  # fmt: skip
+# Counters (measure words). 小时/天/年/月/岁 are left out on purpose: they make durations,
+# dates and ages, which are not metrics.
+COUNT_UNITS = (
+    "人次", "家次", "户次", "场次", "件次", "个", "件", "篇", "次", "项", "名", "人", "位", "场", "家",
+    "条", "期", "份", "户", "所", "只", "头", "台", "套", "辆", "艘", "架", "座", "处", "种", "部",
+    "本", "册", "幅", "首", "张", "株", "棵", "支", "批次", "例", "宗", "笔", "轮",
+)  # fmt: skip
+_ALL_UNITS = sorted(MEASURE_UNITS + COUNT_UNITS, key=len, reverse=True)
+_PERCENT = {"%": "%", "％": "%", "‰": "‰", "百分之": "%", "千分之": "‰"}
+_BASE_UNIT = {"百分点": "个百分点", "千米": "公里", "平方千米": "平方公里", "千克": "公斤"}
 
-def extract_metrics(doc_id: str, sentences: list[Sentence], sections: list[Section]) -> list[Metric]:
-    """One row per quantity mentioned in the report body; not yet implemented (issue 4)."""
-    return []
+# Arabic: 1,234.5 with thousands commas, or digits that a scan may have spaced out (8 ．8 ％).
+_AR = (
+    r"[0-9０-９]{1,3}(?:,[0-9０-９]{3})+(?:[.．][0-9０-９]+)?"
+    r"|[0-9０-９](?:[ ]?[0-9０-９])*(?:[ ]?[.．][ ]?[0-9０-９]+)?"
+)
+_CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
+_MULT = r"万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?!瓦|米|克|公顷)"
+_UNIT = "|".join(re.escape(u) for u in _ALL_UNITS)
+_SCAN = re.compile(
+    rf"""
+    (?P<pct_pre>百分之|千分之)?
+    (?P<num>{_AR}|{_CN})
+    (?P<approx>余|多|来)?
+    (?P<mult>{_MULT})?
+    (?:\ ?(?P<pct1>%|％|‰))?
+    (?:
+        \ ?(?P<sep>[-－—–~～至到])\ ?(?:百分之)?
+        (?P<hi>{_AR}|{_CN})
+        (?P<approx2>余|多)?
+        (?P<mult2>{_MULT})?
+    )?
+    (?:\ ?(?P<unit>%|％|‰|{_UNIT}))?
+    (?P<per>/(?:{_UNIT}))?
+    (?P<suffix>以上|以下|以内|左右|上下)?
+    """,
+    re.VERBOSE,
+)
+
+_SUFFIX_QUALIFIER: dict[str, Qualifier] = {
+    "以上": "more_than",
+    "以下": "up_to",
+    "以内": "up_to",
+    "左右": "about",
+    "上下": "about",
+}
+_APPROX_QUALIFIER: dict[str, Qualifier] = {"余": "more_than", "多": "more_than", "来": "about"}
+_PREFIX_QUALIFIER = re.compile(
+    r"(?P<q>大约|约|将近|接近|近|超过|超|逾|多达|不低于|不少于|至少|不超过|不高于|不多于|不到|不足|低于|小于|少于|高于|大于|突破)$"
+)
+_PREFIX_MAP: dict[str, Qualifier] = {
+    "大约": "about", "约": "about", "将近": "about", "接近": "about", "近": "about",
+    "超过": "more_than", "超": "more_than", "逾": "more_than", "多达": "more_than", "高于": "more_than",
+    "大于": "more_than", "突破": "more_than",
+    "不低于": "at_least", "不少于": "at_least", "至少": "at_least",
+    "不超过": "up_to", "不高于": "up_to", "不多于": "up_to", "不到": "up_to", "不足": "up_to",
+    "低于": "up_to", "小于": "up_to", "少于": "up_to",
+}  # fmt: skip
+
+# A number right after one of these is an ordinal, a denominator or part of a code, not a count.
+_BAD_BEFORE = re.compile(r"(?:第|每|[A-Za-z+＋/_#№]) ?$")
+_BAD_AFTER = re.compile(r"^ ?(?:[A-Za-z+＋]|[-－—][0-9０-９])")
+# Idioms and names built from numerals and measure words.
+_IDIOMS = ("千家万户", "千方百计", "百花齐放", "百家争鸣", "万无一失", "千头万绪", "千差万别", "千军万马", "十全十美")
+
+# --- target, period, what, verb ----------------------------------------------------------------
+_TARGET_CUE = re.compile(r"预期|目标|力争|确保|计划|争取|拟|调控目标")
+_FUTURE_CUE = re.compile(r"今年|明年|下一步|今后|未来|到20\d\d年|力争|确保|拟")
+_PAST_CUE = re.compile(r"去年|上年|过去|已经|已|完成了|实现了|达到了|超额|年初确定|预定目标|一年来|五年来")
+_LIST_OPENER = re.compile(r"[：:]\s*$")
+
+VERBS = (
+    "开展", "举办", "召开", "组织", "提交", "提出", "收到", "征集", "立案", "交办", "办结", "办复", "答复",
+    "办理", "采用", "采纳", "录用", "报送", "编发", "刊发", "报道", "发表", "完成", "形成", "建立", "建成",
+    "建设", "成立", "开设", "培训", "服务", "惠及", "帮助", "解决", "调解", "化解", "推动", "助推", "助力",
+    "撬动", "引进", "吸引", "投入", "安排", "下达", "筹集", "新增", "增加", "减少", "增长", "提高", "下降",
+    "降低", "达到", "突破", "超过", "实现", "评选", "表彰", "整改", "参与", "参加", "走访", "联系", "慰问",
+    "接待", "视察", "调研", "考察", "发放", "捐赠", "募集", "落实", "出台", "制定", "修订", "编辑", "出版",
+    "覆盖", "发动", "收集", "发布", "选树", "培育", "认定", "获批", "获得", "入选", "涌现", "转化", "批示",
+    "审议", "通过", "听取", "发言", "编纂", "整治", "改造", "新建", "改建", "扩建", "招引", "签约", "引导",
+    "保持", "控制", "发行", "拨付", "支出", "减税", "降费", "带动", "吸纳", "脱贫", "搬迁", "治理", "造林",
+    "作", "达", "为", "是",
+)  # fmt: skip
+_VERB_RE = re.compile("|".join(sorted(VERBS, key=len, reverse=True)))
+# Words that carry no subject: a context made only of them borrows the subject of the clause before.
+_NON_SUBJECT = re.compile(
+    r"增长|增加|提高|下降|降低|减少|达到|保持在|保持|控制在|控制|定为|分别|其中|共计|共|累计|全年|今年|去年|"
+    r"年均|平均|同比|比上年|上年|预期|目标|左右|以上|以内|增速|约|近|超过|为|是|达|到|至|从|比|的|和|与|及|"
+    r"并|均|各|全部|全|在|了|已|将|要|再|又|仍|也|都|[^\u4e00-\u9fff]"
+)
+_CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
+_RATE_LIST = re.compile(r"((?:[\u4e00-\u9fff]{1,6}率)(?:[、和及与](?:[\u4e00-\u9fff]{1,6}率))+)[^，；：,;:]{0,6}$")
+_WHAT_AFTER = re.compile(r"^[\u4e00-\u9fff“”]{1,12}")
+_WHAT_TRIM = re.compile(
+    r"^(?:其中|共|累计|总计|合计|全年|约|近|达|了|的|各类|各项)+|(?:共|累计|约|近|达到|达|分别|均|总数|总量|数量|人数)+$"
+)
+_WHAT_STOP = re.compile(
+    r"被|获|得到|在|参与|参加|提出|投入|的|和|等|受到|纳入|入选|实现|完成|覆盖|累计|分别|其中|"
+    r"比|较|同比|增长|增加|下降|达到|达|为|是|向|经|由|对|从|到|,|，"
+)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A quantity found in one sentence, before the sentence-level fields are filled in."""
+
+    start: int  # offsets within the sentence
+    end: int
+    surface: str
+    number_text: str
+    unit_text: str
+    value: Decimal
+    value_high: Decimal | None
+    unit: str
+    qualifier: Qualifier | None
+
+
+def _parse_num(text: str) -> tuple[Decimal, str, bool]:
+    """(value, multiplier split off a Chinese numeral, is_chinese)."""
+    if is_chinese_numeral(text):
+        head, mult = split_chinese_multiplier(text)
+        return parse_chinese(head), mult, True
+    return parse_arabic(text), "", False
+
+
+def scan_quantities(text: str) -> list[_Hit]:
+    """Every quantity in one sentence, left to right, with exact values; rejects the look-alikes
+    listed in the module docstring."""
+    hits: list[_Hit] = []
+    if not any(ch.isdigit() or ch in "零〇一二两三四五六七八九十百千万亿" for ch in text):
+        return hits
+    for m in _SCAN.finditer(text):
+        hit = _hit_from_match(text, m)
+        if hit is not None:
+            hits.append(hit)
+    return hits
+
+
+def _hit_from_match(text: str, m: re.Match[str]) -> _Hit | None:
+    g = m.groupdict()
+    pct_pre, num, approx, mult = g["pct_pre"], g["num"], g["approx"], g["mult"] or ""
+    pct1, sep, hi, mult2 = g["pct1"], g["sep"], g["hi"], g["mult2"] or ""
+    unit_raw = g["unit"]
+    if sep is None and pct1 is not None:
+        if unit_raw is not None:
+            return None  # 5%个: nonsense
+        unit_raw = pct1
+    if pct_pre:
+        unit_raw = pct_pre if unit_raw is None else None
+    if unit_raw is None:
+        return None  # a bare number: a year, a code, a list marker, 两会 ...
+    start = m.start()
+    before = text[max(0, start - 3) : start]
+    if _BAD_BEFORE.search(before) or _BAD_AFTER.match(text[m.end("num") :]):
+        return None
+    if hi is not None and _BAD_AFTER.match(text[m.end("hi") :]):
+        return None
+    if _inside_book_title(text, start) or any(idiom in text[max(0, start - 3) : m.end() + 3] for idiom in _IDIOMS):
+        return None
+    try:
+        low, cn_mult, chinese = _parse_num(num)
+        high_v: Decimal | None = None
+        hi_mult = ""
+        if hi is not None:
+            high_v, hi_mult, _ = _parse_num(hi)
+    except ValueError:
+        return None  # 十七十八, 一百二, 二〇二五: not one well-formed number
+    mult = cn_mult or mult
+    if hi is not None:
+        hi_mult = hi_mult or mult2 or mult
+        mult = mult or hi_mult
+    if chinese and mult == "" and approx is None and hi is None and unit_raw in COUNT_UNITS:
+        if low < 10:
+            return None  # 两个确立, 四个意识, 一是, 三个一号工程, 一批: list counts and formulas
+        if num in ("十", "百", "千"):
+            return None  # 百名委员 (a programme's name), 千家万户: round words, not counts
+    if chinese and mult == "" and low < 10 and unit_raw in ("元", "美元") and hi is None:
+        return None  # 一元化, 二元结构
+    value = _canonical(low * MULTIPLIERS.get(mult, 1))
+    value_high = _canonical(high_v * MULTIPLIERS.get(hi_mult, 1)) if high_v is not None else None
+    if value_high is not None and value_high <= value:
+        return None  # 2021—2035 style spans that are not ranges, or 10至5
+    unit = _PERCENT.get(unit_raw, unit_raw)
+    unit = _BASE_UNIT.get(unit, unit)
+    if g["per"]:
+        unit = unit + g["per"]
+    qualifier: Qualifier | None = None
+    pq = _PREFIX_QUALIFIER.search(text[max(0, start - 3) : start])
+    if pq:
+        qualifier = _PREFIX_MAP[pq.group("q")]
+    if approx:
+        qualifier = _APPROX_QUALIFIER[approx]
+    if g["suffix"]:
+        qualifier = _SUFFIX_QUALIFIER[g["suffix"]]
+    if value_high is not None:
+        qualifier = "range"
+    num_start = m.start("num")
+    num_end = m.end("hi") if hi is not None else m.end("num")
+    if pct_pre:
+        number_text, unit_text = text[num_start:num_end], pct_pre
+    else:
+        number_text = text[num_start:num_end]
+        if cn_mult:
+            number_text = number_text[: len(number_text) - len(cn_mult)] if hi is None else number_text
+        unit_text = (cn_mult if hi is None else "") + (mult2 if hi is not None else g["mult"] or "")
+        unit_text += unit_raw + (g["per"] or "")
+    return _Hit(
+        start=start,
+        end=m.end(),
+        surface=m.group(),
+        number_text=number_text,
+        unit_text=unit_text,
+        value=value,
+        value_high=value_high,
+        unit=unit,
+        qualifier=qualifier,
+    )
+
+
+def _canonical(value: Decimal) -> Decimal:
+    """The value without a trailing zero or exponent: 1.4万 → 14000, not 14000.0 or 1.4E+4."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
+
+
+def _inside_book_title(text: str, pos: int) -> bool:
+    """True inside 《…》: numbers in titles (《百村赋》, 《2021年…规划》) are names."""
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+
+
+def _has_subject(piece: str) -> bool:
+    return len(_NON_SUBJECT.sub("", piece)) >= 2
+
+
+def _context_before(text: str, hits: Sequence[_Hit], i: int) -> str:
+    """The clause text that leads up to hit i: walk back clause by clause (and past earlier
+    quantities, shown as ＃) until it names a subject. 国内生产总值达到134.9万亿元、增长5% gives
+    5% the context 国内生产总值达到＃、增长."""
+    pieces: list[str] = []
+    pos = hits[i].start
+    j = i - 1
+    while pos > 0:
+        floor = hits[j].end if j >= 0 else 0
+        segment = text[floor:pos]
+        clauses = _CLAUSE_SPLIT.split(segment)
+        seps = _CLAUSE_SPLIT.findall(segment)
+        for k in range(len(clauses) - 1, -1, -1):
+            pieces.append(clauses[k] + (seps[k] if k < len(seps) and pieces else ""))
+            if _has_subject(clauses[k]):
+                return "".join(reversed(pieces))
+        if j < 0:
+            break
+        pieces.append("＃")
+        pos = hits[j].start
+        j -= 1
+    return "".join(reversed(pieces))
+
+
+def _what_after(text: str, hit: _Hit) -> str | None:
+    """The noun right after a counter: 14篇社情民意信息被… → 社情民意信息."""
+    m = _WHAT_AFTER.match(text[hit.end :])
+    if not m:
+        return None
+    chunk = m.group().strip("“”")
+    stop = _WHAT_STOP.search(chunk)
+    if stop:
+        chunk = chunk[: stop.start()]
+    verb = _VERB_RE.match(chunk)
+    if verb or len(chunk) < 1:
+        return None
+    return chunk or None
+
+
+def _what_verb_before(local: str) -> tuple[str | None, str | None]:
+    """(what, verb) from the text between the last clause boundary or quantity and the number:
+    提交提案 → (提案, 提交); 撬动社会资金 → (社会资金, 撬动)."""
+    verb: str | None = None
+    what = local
+    found = list(_VERB_RE.finditer(local))
+    last = found[-1] if found else None
+    if last is not None:
+        verb = last.group()
+        after = local[last.end() :]
+        what = after if _has_subject(after) else local[: last.start()]
+    what = _WHAT_TRIM.sub("", what.strip("、“”（）() ")).strip("、“”（）() ")
+    if len(what) > 16:
+        what = what[-16:]
+    return (what or None), verb
+
+
+def _local(text: str, hits: Sequence[_Hit], i: int) -> str:
+    floor = hits[i - 1].end if i > 0 else 0
+    segment = text[floor : hits[i].start]
+    return _CLAUSE_SPLIT.split(segment)[-1]
+
+
+def _is_target(sentence: str, clause: str, period: Part, carried: bool) -> bool:
+    """A goal rather than an achieved figure: the plan part of a report, a target cue (预期,
+    目标, 力争, 确保, 计划 …) about the future, or a list opened by …目标是：. Past cues (去年,
+    已, 预定目标 …) count only in the number's own clause: 经济增长速度的调控目标定为8%，物价上涨
+    幅度比去年的实际涨幅低一些 states a target."""
+    past = _PAST_CUE.search(clause) is not None
+    cue = _TARGET_CUE.search(sentence) is not None
+    if carried:
+        return True
+    if period == "plan":
+        return not past or cue
+    if period == "review":  # a review quotes last year's targets: the cues must be in the clause
+        return not past and _TARGET_CUE.search(clause) is not None and _FUTURE_CUE.search(clause) is not None
+    return cue and not past
+
+
+def extract_metrics(
+    doc_id: str,
+    sentences: Sequence[Sentence],
+    sections: Sequence[Section],
+    indicators: Sequence[Indicator] = (),
+) -> list[Metric]:
+    """One row per quantity mentioned in the report body; `char_start`/`char_end` index the
+    document text (sentence offsets plus the position in the sentence). `period` is the part of
+    the section the sentence is in; `indicator` comes from `indicators`
+    (seeds/reference/indicators.csv)."""
+    part_of: dict[int, Part] = {s.section_id: s.part for s in sections}
+    rows: list[Metric] = []
+    carry = False
+    carry_section: int | None = None
+    for sent in sentences:
+        text = sent.text
+        period: Part = part_of.get(sent.section_id, "other")
+        if carry and carry_section != sent.section_id:
+            carry = False
+        hits = scan_quantities(text)
+        if hits:
+            _emit(rows, doc_id, sent, hits, period, carry, indicators)
+        # a list opened by "…目标是：" carries its target cue through the ；-separated items
+        if _LIST_OPENER.search(text) and _TARGET_CUE.search(text):
+            carry, carry_section = True, sent.section_id
+        elif carry and not text.rstrip().endswith(("；", ";", "：", ":")):
+            carry = False
+    return rows
+
+
+def _emit(
+    rows: list[Metric],
+    doc_id: str,
+    sent: Sentence,
+    hits: Sequence[_Hit],
+    period: Part,
+    carried: bool,
+    indicators: Sequence[Indicator],
+) -> None:
+    text = sent.text
+    prev_what: str | None = None
+    for i, hit in enumerate(hits):
+        local = _local(text, hits, i)
+        what, verb = _what_verb_before(local)
+        after = _what_after(text, hit) if hit.unit in COUNT_UNITS else None
+        if after:
+            what = after  # 办理1069件提案, 选树61个典型案例: the counted noun follows the counter
+        elif i > 0 and (local.startswith("被") or local.strip("、和及与分别为是 ") == ""):
+            what = prev_what  # 编发信息467篇，被…分别采用38篇、77篇: the same thing again
+        prev_what = what
+        context = _context_before(text, hits, i)
+        tail = text[hit.end :]
+        clause = context + hit.surface + _CLAUSE_SPLIT.split(tail)[0]
+        target = _is_target(text, clause, period, carried)
+        if tail.startswith("的"):  # 8%左右的国内生产总值增长目标
+            context += "＃" + _CLAUSE_SPLIT.split(tail)[0]
+        elif after:
+            context += "＃" + after
+        # 办结率、满意率达100%: one number, one row per rate it is stated for
+        rate_list = _RATE_LIST.search(local) if hit.unit == "%" else None
+        if rate_list:
+            rest = local[rate_list.end(1) :]
+            pairs = [(name, name + rest) for name in re.split(r"[、和及与]", rate_list.group(1))]
+        else:
+            pairs = [(what, context)]
+        for name, ctx in pairs:
+            scope = text[: hit.start] + ctx[len(context) :] if ctx.startswith(context) else ctx
+            indicator = match_indicator(indicators, hit.unit, ctx, text, scope) if indicators else None
+            rows.append(
+                Metric(
+                    metric_id=f"{doc_id}:{len(rows)}",
+                    doc_id=doc_id,
+                    sentence_id=sent.sentence_id,
+                    char_start=sent.char_start + hit.start,
+                    char_end=sent.char_start + hit.end,
+                    surface=hit.surface,
+                    number_text=hit.number_text,
+                    unit_text=hit.unit_text,
+                    value=hit.value,
+                    value_high=hit.value_high,
+                    unit=hit.unit,
+                    qualifier=hit.qualifier,
+                    what=name,
+                    verb=verb,
+                    period=period,
+                    indicator=indicator,
+                    is_target=target,
+                )
+            )
