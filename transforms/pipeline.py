@@ -79,7 +79,7 @@ def process(source: SourceDoc, resources: Resources, run: RunInfo) -> DocumentRo
         document=document,
         sections=sections,
         sentences=sentences,
-        metrics=extract_metrics(doc_id, sentences, sections),
+        metrics=extract_metrics(doc_id, sentences, sections, resources.indicators),
         entity_mentions=extract_entities(doc_id, sentences),
         terms=count_terms(doc_id, sentences),
         keywords=textrank_keywords(doc_id, sentences),

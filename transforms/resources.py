@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from transforms.indicators import Indicator
 from transforms.segment import UserWord
 
 
@@ -37,4 +38,5 @@ class Resources:
     stopwords: frozenset[str] = frozenset()  # seeds/dict/stopwords.txt
     formulas: tuple[FormulaEntry, ...] = ()  # seeds/reference/formulas.csv
     themes: tuple[ThemeTerm, ...] = ()  # seeds/reference/themes.csv
+    indicators: tuple[Indicator, ...] = ()  # seeds/reference/indicators.csv (transforms/indicators.py)
     pass
