@@ -139,6 +139,26 @@ comment on column metrics.period is 'review, plan or other: the part of the repo
 comment on column metrics.indicator is 'canonical indicator code (seeds/reference/indicators.csv), e.g. gdp_growth';
 comment on column metrics.is_target is 'true for a planned goal, false for an achieved figure';
 
+create table ref_indicators (
+    indicator varchar not null,
+    name varchar not null,
+    unit varchar not null,
+    phrases varchar not null,
+    requires varchar,
+    excludes varchar,
+    better varchar,
+    description varchar
+);
+comment on table ref_indicators is 'one row per canonical indicator (seeds/reference/indicators.csv): the phrases that map a metric to it';
+comment on column ref_indicators.indicator is 'indicator code, e.g. gdp_growth (metrics.indicator)';
+comment on column ref_indicators.name is 'Chinese name, e.g. 国内生产总值增长';
+comment on column ref_indicators.unit is 'base units a metric must have to map here, separated by | (%, 件, 斤|吨 ...)';
+comment on column ref_indicators.phrases is 'phrases that signal the indicator before the number, separated by |; … inside a phrase allows any text in between (国内生产总值…增长)';
+comment on column ref_indicators.requires is 'words of which at least one must be in the sentence (提案), separated by |; empty for none';
+comment on column ref_indicators.excludes is 'words that rule the indicator out when they come before the number in the sentence (年均, 比重), separated by |';
+comment on column ref_indicators.better is 'higher or lower: which direction is an improvement; empty when neither';
+comment on column ref_indicators.description is 'what the indicator measures, in English';
+
 create table entity_mentions (
     doc_id varchar not null,
     sentence_id integer not null,
