@@ -124,7 +124,7 @@ _IDIOMS = ("千家万户", "千方百计", "百花齐放", "百家争鸣", "万�
 # --- target, period, what, verb ----------------------------------------------------------------
 _TARGET_CUE = re.compile(r"预期|目标|力争|确保|计划|争取|拟|调控目标")
 _FUTURE_CUE = re.compile(r"今年|明年|下一步|今后|未来|到20\d\d年|力争|确保|拟")
-_PAST_CUE = re.compile(r"去年|上年|过去|已经|已|完成了|实现了|达到了|超额|年初确定|预定目标|一年来|五年来")
+_PAST_CUE = re.compile(r"去年|上年|过去|已经|完成了|实现了|达到了|超额|年初确定|预定目标|一年来|五年来|回顾")
 _LIST_OPENER = re.compile(r"[：:]\s*$")
 
 VERBS = (
@@ -352,20 +352,23 @@ def _local(text: str, hits: Sequence[_Hit], i: int) -> str:
     return _CLAUSE_SPLIT.split(segment)[-1]
 
 
-def _is_target(sentence: str, clause: str, period: Part, carried: bool) -> bool:
-    """A goal rather than an achieved figure: the plan part of a report, a target cue (预期,
-    目标, 力争, 确保, 计划 …) about the future, or a list opened by …目标是：. Past cues (去年,
-    已, 预定目标 …) count only in the number's own clause: 经济增长速度的调控目标定为8%，物价上涨
-    幅度比去年的实际涨幅低一些 states a target."""
-    past = _PAST_CUE.search(clause) is not None
-    cue = _TARGET_CUE.search(sentence) is not None
+def _is_target(window: str, clause: str, period: Part, carried: bool, after_past: bool) -> bool:
+    """A goal rather than an achieved figure. `clause` is the number's own clause (from the
+    subject that leads up to it to the next comma), `window` the sentence up to the end of that
+    clause. In the plan part every figure is a goal unless a past cue (去年, 过去, 预定目标 …)
+    says otherwise, in its window or in the sentence before (过去一年，我们…。国内生产总值增长
+    10.3%); in the review part only a clause with a target cue (预期, 目标, 力争 …) that speaks of
+    the future (今年, 明年 …) is one; elsewhere a target cue without a past cue decides. A list
+    opened by …目标是： carries its cue through its ；-separated items."""
     if carried:
         return True
+    past = _PAST_CUE.search(window) is not None
+    clause_cue = _TARGET_CUE.search(clause) is not None
     if period == "plan":
-        return not past or cue
-    if period == "review":  # a review quotes last year's targets: the cues must be in the clause
-        return not past and _TARGET_CUE.search(clause) is not None and _FUTURE_CUE.search(clause) is not None
-    return cue and not past
+        return clause_cue or not (past or after_past)
+    if period == "review":
+        return clause_cue and not past and _FUTURE_CUE.search(window) is not None
+    return not past and _TARGET_CUE.search(window) is not None
 
 
 def extract_metrics(
@@ -382,19 +385,25 @@ def extract_metrics(
     rows: list[Metric] = []
     carry = False
     carry_section: int | None = None
+    after_past = False  # the sentence before, in the same section, looked back (过去一年 …)
+    prev_section: int | None = None
     for sent in sentences:
         text = sent.text
         period: Part = part_of.get(sent.section_id, "other")
         if carry and carry_section != sent.section_id:
             carry = False
+        if prev_section != sent.section_id:
+            after_past = False
         hits = scan_quantities(text)
         if hits:
-            _emit(rows, doc_id, sent, hits, period, carry, indicators)
+            _emit(rows, doc_id, sent, hits, period, (carry, after_past), indicators)
         # a list opened by "…目标是：" carries its target cue through the ；-separated items
         if _LIST_OPENER.search(text) and _TARGET_CUE.search(text):
             carry, carry_section = True, sent.section_id
         elif carry and not text.rstrip().endswith(("；", ";", "：", ":")):
             carry = False
+        after_past = _PAST_CUE.search(text) is not None and _TARGET_CUE.search(text) is None
+        prev_section = sent.section_id
     return rows
 
 
@@ -404,7 +413,7 @@ def _emit(
     sent: Sentence,
     hits: Sequence[_Hit],
     period: Part,
-    carried: bool,
+    state: tuple[bool, bool],
     indicators: Sequence[Indicator],
 ) -> None:
     text = sent.text
@@ -420,8 +429,10 @@ def _emit(
         prev_what = what
         context = _context_before(text, hits, i)
         tail = text[hit.end :]
-        clause = context + hit.surface + _CLAUSE_SPLIT.split(tail)[0]
-        target = _is_target(text, clause, period, carried)
+        rest_of_clause = _CLAUSE_SPLIT.split(tail)[0]
+        clause = context + hit.surface + rest_of_clause
+        window = text[: hit.end] + rest_of_clause
+        target = _is_target(window, clause, period, *state)
         if tail.startswith("的"):  # 8%左右的国内生产总值增长目标
             context += "＃" + _CLAUSE_SPLIT.split(tail)[0]
         elif after:

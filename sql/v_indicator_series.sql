@@ -1,0 +1,117 @@
+-- v_indicator_series: one row per (indicator, region, year): the target set for the year beside the actual reported for it, and the gap
+create or replace view v_indicator_series as
+with metric as (
+    select * from metrics
+    where indicator is not null
+),
+
+document as (
+    select * from documents
+),
+
+indicator as (
+    select * from ref_indicators
+),
+
+-- the same dating as v_indicator_values (kept self-contained: views are created in file-name order)
+dated as (
+    select
+        metric.indicator,
+        metric.is_target,
+        metric.value,
+        metric.value_high,
+        metric.qualifier,
+        metric.unit,
+        metric.surface,
+        metric.doc_id,
+        metric.sentence_id,
+        metric.char_start,
+        document.region_code,
+        coalesce(
+            document.county,
+            document.city,
+            document.province,
+            case when document.level = 'national' then '全国' end
+        ) as region_name,
+        document.level,
+        document.body_type,
+        case
+            when metric.is_target then coalesce(document.plan_year, document.review_year + 1)
+            else coalesce(document.review_year, document.plan_year - 1)
+        end as year
+    from metric
+    inner join document on metric.doc_id = document.doc_id
+),
+
+-- a report states its headline figure first and repeats it in the explanation; government reports
+-- win over others (a 政协 report may quote the GDP figure of its region)
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by indicator, region_code, region_name, year, is_target
+            order by case when body_type = '政府' then 0 else 1 end, doc_id, sentence_id, char_start
+        ) as mention_rank,
+        count(*) over (partition by indicator, region_code, region_name, year, is_target) as mentions
+    from dated
+    where year is not null
+),
+
+target as (
+    select * from ranked
+    where is_target and mention_rank = 1
+),
+
+actual as (
+    select * from ranked
+    where not is_target and mention_rank = 1
+),
+
+series_key as (
+    select distinct indicator, region_code, region_name, level, year
+    from ranked
+    where mention_rank = 1
+),
+
+final as (
+    select
+        series_key.indicator,
+        series_key.region_code,
+        series_key.region_name,
+        series_key.level,
+        series_key.year,
+        target.value as target_value,
+        target.value_high as target_value_high,
+        target.qualifier as target_qualifier,
+        target.unit as target_unit,
+        target.surface as target_surface,
+        target.doc_id as target_doc_id,
+        coalesce(target.mentions, 0) as target_mentions,
+        actual.value as actual_value,
+        actual.qualifier as actual_qualifier,
+        actual.unit as actual_unit,
+        actual.surface as actual_surface,
+        actual.doc_id as actual_doc_id,
+        coalesce(actual.mentions, 0) as actual_mentions,
+        case when target.unit = actual.unit then actual.value - target.value end as gap,
+        case
+            when target.unit <> actual.unit or coalesce(indicator.better, '') = '' then null
+            when indicator.better = 'higher' then actual.value >= target.value
+            else actual.value <= coalesce(target.value_high, target.value)
+        end as target_met
+    from series_key
+    left join target
+        on series_key.indicator = target.indicator
+        and series_key.region_code is not distinct from target.region_code
+        and series_key.region_name is not distinct from target.region_name
+        and series_key.year = target.year
+    left join actual
+        on series_key.indicator = actual.indicator
+        and series_key.region_code is not distinct from actual.region_code
+        and series_key.region_name is not distinct from actual.region_name
+        and series_key.year = actual.year
+    left join indicator on series_key.indicator = indicator.indicator
+)
+
+select * from final;
+comment on view v_indicator_series is 'one row per (indicator, region, year): the first target stated for the year next to the first actual reported for it; gap = actual - target (lower bound of a range) when the units agree';
