@@ -1,0 +1,51 @@
+"""Outcomes of inputs against what the warehouse holds."""
+
+from __future__ import annotations
+
+from transforms.ledger import Mapping, LedgerState, build_state, classify, in_force, is_unchanged
+
+
+def state() -> LedgerState:
+    return build_state(
+        [
+            ("r1", "file:///a.txt", "loaded", "doc-a1", None, "sha-a1"),
+            ("r1", "file:///b.txt", "loaded", "doc-b", None, "sha-b"),
+            ("r2", "file:///a.txt", "loaded", "doc-a2", None, "sha-a2"),
+            ("r2", "file:///c.txt", "duplicate", "doc-b", "doc-b", "sha-c"),
+            ("r2", "file:///d.txt", "rejected", None, None, "sha-d"),
+        ],
+        ["doc-a1", "doc-a2", "doc-b"],
+    )
+
+
+def test_later_runs_win_and_rejects_map_nothing() -> None:
+    s = state()
+    assert s.mappings == {
+        "file:///a.txt": Mapping("sha-a2", "doc-a2"),
+        "file:///b.txt": Mapping("sha-b", "doc-b"),
+        "file:///c.txt": Mapping("sha-c", "doc-b"),
+    }
+    assert in_force(s) == {"doc-a2", "doc-b"}
+
+
+def test_same_bytes_are_unchanged_only_under_the_current_transform_version() -> None:
+    s = state()
+    assert is_unchanged(s, "file:///a.txt", "sha-a2") == "doc-a2"
+    assert is_unchanged(s, "file:///a.txt", "sha-a1") is None
+    s.current_docs.discard("doc-a2")
+    assert is_unchanged(s, "file:///a.txt", "sha-a2") is None
+
+
+def test_an_edited_file_is_loaded_as_a_change_replacing_its_old_document() -> None:
+    outcome, reason, message = classify(state(), "file:///a.txt", "doc-a3", set())
+    assert (outcome, reason) == ("loaded", "changed")
+    assert "doc-a2" in message
+
+
+def test_the_same_text_under_another_name_is_a_duplicate() -> None:
+    assert classify(state(), "file:///e.txt", "doc-b", set())[:2] == ("duplicate", "same_content")
+    assert classify(state(), "file:///e.txt", "doc-new", {"doc-new"})[:2] == ("duplicate", "same_content")
+
+
+def test_a_new_file_is_new() -> None:
+    assert classify(state(), "file:///e.txt", "doc-e", set())[:2] == ("loaded", "new")
