@@ -149,6 +149,16 @@ class Keyword(Frozen):
     rank: int
 
 
+class DocumentTheme(Frozen):
+    """One row per (document, theme of seeds/reference/themes.csv), themes with no sentence included."""
+
+    doc_id: str
+    theme: str
+    sentences: int  # sentences that contain at least one of the theme's terms
+    share: float  # sentences / all sentences of the document (0 for a document without sentences)
+    mentions: int  # occurrences of the theme's terms in the document
+
+
 class DocumentRows(Frozen):
     """Everything one document contributes to the warehouse."""
 
@@ -159,6 +169,7 @@ class DocumentRows(Frozen):
     entity_mentions: list[EntityMention] = []
     terms: list[Term] = []
     keywords: list[Keyword] = []
+    document_themes: list[DocumentTheme] = []
 
 
 class Reject(Frozen):

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 import rjieba
@@ -73,13 +74,14 @@ class UserDictionary:
         return tuple(p for p in self.problems if p.reason not in ("bom", "crlf"))
 
 
-class Token(NamedTuple):
-    """One token of a document: `text[start:end] == word`."""
+class Segmentation(NamedTuple):
+    """The tokens of one text as parallel sequences: token i is `words[i]`, tagged `tags[i]`, and
+    `text[starts[i]:starts[i + 1]] == words[i]` (`starts` has one more entry: `len(text)`).
+    Parallel lists rather than one object per token: this is the hot path of the pipeline."""
 
-    word: str
-    pos: str
-    start: int
-    end: int
+    words: tuple[str, ...]
+    tags: list[str]
+    starts: list[int]
 
 
 def parse_user_dictionary(text: str) -> UserDictionary:
@@ -114,7 +116,9 @@ def parse_user_dictionary(text: str) -> UserDictionary:
             bad = "".join(sorted({c for c in word if not _BLOCK_CHARS.fullmatch(c)}))
             problems.append(
                 DictionaryProblem(
-                    line_no, line, "unsegmentable",
+                    line_no,
+                    line,
+                    "unsegmentable",
                     f"jieba splits text at {bad!r} before using the dictionary, so this entry would never match",
                 )
             )
@@ -159,32 +163,20 @@ def _built(words: tuple[UserWord, ...]) -> _Built:
     return built
 
 
-def _normalized_tag(word: str, tag: str, user_tags: dict[str, str]) -> str:
-    """The tag we store. A user-dictionary tag wins (rjieba keeps the main dictionary's tag for a
-    word both list); a run of ASCII digits is `m` (jieba says `eng`, rjieba `m`)."""
-    user = user_tags.get(word)
-    if user is not None:
-        return user
-    if _DIGITS.fullmatch(word):
-        return "m"
-    return tag
+def _segmentation(pairs: list[tuple[str, str]], user_tags: dict[str, str]) -> Segmentation:
+    if not pairs:
+        return Segmentation((), [], [0])
+    words = tuple(w for w, _ in pairs)
+    # A user-dictionary tag wins: rjieba keeps the main dictionary's tag for a word both list.
+    tags = [user_tags.get(w, t) for w, t in pairs] if user_tags else [t for _, t in pairs]
+    return Segmentation(words, tags, list(accumulate(map(len, words), initial=0)))
 
 
-def _with_offsets(pairs: list[tuple[str, str]], user_tags: dict[str, str]) -> list[Token]:
-    tokens: list[Token] = []
-    pos = 0
-    for word, tag in pairs:
-        end = pos + len(word)
-        tokens.append(Token(word, _normalized_tag(word, tag, user_tags), pos, end))
-        pos = end
-    return tokens
-
-
-def segment_text(text: str, words: tuple[UserWord, ...]) -> list[Token]:
+def segment_text(text: str, words: tuple[UserWord, ...]) -> Segmentation:
     """Every token of `text` with its POS tag and offsets (whitespace and punctuation included, so
     the tokens concatenate back to `text`)."""
     built = _built(words)
-    return _with_offsets(built.tokenizer.tag(text, HMM), built.tags)
+    return _segmentation(built.tokenizer.tag(text, HMM), built.tags)
 
 
 def reference_tokenizer(words: tuple[UserWord, ...]) -> Any:
@@ -207,10 +199,14 @@ def reference_tokenizer(words: tuple[UserWord, ...]) -> Any:
     return pos_tokenizer
 
 
-def reference_segment_text(text: str, words: tuple[UserWord, ...]) -> list[Token]:
-    """`segment_text` computed with jieba itself (slow: for tests and comparisons)."""
-    pairs = [(p.word, p.flag) for p in reference_tokenizer(words).lcut(text, HMM=HMM)]
-    return _with_offsets(pairs, {w.word: w.tag for w in words if w.tag})
+def reference_segment_text(text: str, words: tuple[UserWord, ...]) -> Segmentation:
+    """`segment_text` computed with jieba itself (slow: for tests and comparisons). The one
+    difference in tags is normalized: jieba tags a run of ASCII digits `eng`, rjieba `m`."""
+    pairs = [
+        (p.word, "m" if p.flag == "eng" and _DIGITS.fullmatch(p.word) else p.flag)
+        for p in reference_tokenizer(words).lcut(text, HMM=HMM)
+    ]
+    return _segmentation(pairs, {w.word: w.tag for w in words if w.tag})
 
 
 def is_latin(word: str) -> bool:
