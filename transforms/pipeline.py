@@ -14,8 +14,10 @@ from transforms.html import html_to_text
 from transforms.metrics import extract_metrics
 from transforms.models import Document, DocumentRows, Reject, SourceDoc
 from transforms.resources import Resources
+from transforms.segment import segment_text
 from transforms.structure import split_sections, split_sentences
 from transforms.terms import count_terms, textrank_keywords
+from transforms.themes import document_themes
 
 # A document with fewer characters than this after cleaning is not a report.
 MIN_CHARS = 20
@@ -75,12 +77,23 @@ def process(source: SourceDoc, resources: Resources, run: RunInfo) -> DocumentRo
     )
     sections = split_sections(doc_id, text)
     sentences = split_sentences(doc_id, text, sections)
+    # Segmented once; terms, keywords and entities all read these tokens.
+    seg = segment_text(text, resources.user_words)
     return DocumentRows(
         document=document,
         sections=sections,
         sentences=sentences,
         metrics=extract_metrics(doc_id, sentences, sections, resources.indicators),
-        entity_mentions=extract_entities(doc_id, sentences),
-        terms=count_terms(doc_id, sentences),
-        keywords=textrank_keywords(doc_id, sentences),
+        entity_mentions=extract_entities(
+            doc_id,
+            text,
+            sentences,
+            seg,
+            user_words=resources.user_words,
+            formulas=resources.formulas,
+            regions=getattr(resources, "regions", ()),  # Resources.regions arrives with the regions work
+        ),
+        terms=count_terms(doc_id, seg, resources.stopwords),
+        keywords=textrank_keywords(doc_id, seg, resources.stopwords),
+        document_themes=document_themes(doc_id, text, sentences, resources.themes),
     )
