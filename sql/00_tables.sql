@@ -282,3 +282,35 @@ comment on column runs.seconds is 'wall-clock seconds of the run';
 comment on column runs.transform_version is 'version of the transforms the run used';
 comment on column runs.prefect_flow_run_id is 'the Prefect flow run that did the work';
 comment on column runs.message is 'what went wrong, for a failed run';
+
+create table document_themes (
+    doc_id varchar not null,
+    theme varchar not null,
+    sentences integer not null,
+    share double not null,
+    mentions integer not null
+);
+comment on table document_themes is 'one row per (document, theme of seeds/reference/themes.csv), themes no sentence speaks to included';
+comment on column document_themes.doc_id is 'the document (documents.doc_id)';
+comment on column document_themes.theme is 'the theme (ref_themes.theme), e.g. 民生';
+comment on column document_themes.sentences is 'sentences of the document that contain at least one of the theme''s terms';
+comment on column document_themes.share is 'sentences / all sentences of the document (a sentence can count for several themes)';
+comment on column document_themes.mentions is 'occurrences of the theme''s terms in the document';
+
+create table ref_themes (
+    theme varchar not null,
+    term varchar not null
+);
+comment on table ref_themes is 'one row per (theme, term) of seeds/reference/themes.csv: a sentence containing the term speaks to the theme';
+comment on column ref_themes.theme is 'theme name, e.g. 乡村振兴';
+comment on column ref_themes.term is 'a term matched as a substring of the sentence text, e.g. 农村';
+
+create table ref_formulas (
+    name varchar not null,
+    is_formula boolean not null,
+    note varchar
+);
+comment on table ref_formulas is 'one row per listed numbered formula (seeds/reference/formulas.csv); formulas are also recognized by pattern, so this list extends rather than limits them';
+comment on column ref_formulas.name is 'the formula as normalized in entity_mentions.name, e.g. 两个维护';
+comment on column ref_formulas.is_formula is 'false for a look-alike that must never count as a formula (五一劳动奖章, 十四五)';
+comment on column ref_formulas.note is 'what the formula stands for';
