@@ -74,7 +74,31 @@ _AR = (
 )
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _MULT = r"万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?!瓦|米|克|公顷)"
-_UNIT = "|".join(re.escape(u) for u in _ALL_UNITS)
+# A measure word that starts a longer word is not one: 上千万家庭, 3项目标, 10名单位.
+_NOT_UNIT_WHEN_FOLLOWED = {
+    "家": "庭长属乡园具电政",
+    "人": "民员才口大均",
+    "名": "单称义誉牌额",
+    "部": "门署分队长委",
+    "期": "间限末初待望",
+    "位": "置于",
+    "台": "湾阶",
+    "所": "有在属以得谓",
+    "处": "理于置",
+    "头": "等号",
+    "本": "地级届市县区科",
+    "张": "贴",
+    "座": "谈",
+    "条": "件例款",
+    "项": "目",
+    "个": "体别性",
+    "首": "都先次",
+    "支": "持出付撑",
+    "种": "子类植",
+}
+_UNIT = "|".join(
+    re.escape(u) + (f"(?![{_NOT_UNIT_WHEN_FOLLOWED[u]}])" if u in _NOT_UNIT_WHEN_FOLLOWED else "") for u in _ALL_UNITS
+)
 _SCAN = re.compile(
     rf"""
     (?P<pct_pre>百分之|千分之)?
@@ -89,6 +113,7 @@ _SCAN = re.compile(
         (?P<mult2>{_MULT})?
     )?
     (?:\ ?(?P<unit>%|％|‰|{_UNIT}))?
+    (?P<jiao>[0-9０-９]角)?(?P<fen>[0-9０-９]分)?
     (?P<per>/(?:{_UNIT}))?
     (?P<suffix>以上|以下|以内|左右|上下)?
     """,
@@ -119,12 +144,16 @@ _PREFIX_MAP: dict[str, Qualifier] = {
 _BAD_BEFORE = re.compile(r"(?:第|每|[A-Za-z+＋/_#№]) ?$")
 _BAD_AFTER = re.compile(r"^ ?(?:[A-Za-z+＋]|[-－—][0-9０-９])")
 # Idioms and names built from numerals and measure words.
+_HAS_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _IDIOMS = ("千家万户", "千方百计", "百花齐放", "百家争鸣", "万无一失", "千头万绪", "千差万别", "千军万马", "十全十美")
+_IDIOM_RE = re.compile("|".join(_IDIOMS))
 
 # --- target, period, what, verb ----------------------------------------------------------------
 _TARGET_CUE = re.compile(r"预期|目标|力争|确保|计划|争取|拟|调控目标")
 _FUTURE_CUE = re.compile(r"今年|明年|下一步|今后|未来|到20\d\d年|力争|确保|拟")
-_PAST_CUE = re.compile(r"去年|上年|过去|已经|完成了|实现了|达到了|超额|年初确定|预定目标|一年来|五年来|回顾")
+_PAST_CUE = re.compile(
+    r"去年|上年|过去|已经|完成了|实现了|达到了|超额|年初确定|预定目标|一年来|五年来|近两年|近三年|近年来|以来|累计|先后|回顾"
+)
 _LIST_OPENER = re.compile(r"[：:]\s*$")
 
 VERBS = (
@@ -185,63 +214,88 @@ def scan_quantities(text: str) -> list[_Hit]:
     """Every quantity in one sentence, left to right, with exact values; rejects the look-alikes
     listed in the module docstring."""
     hits: list[_Hit] = []
-    if not any(ch.isdigit() or ch in "零〇一二两三四五六七八九十百千万亿" for ch in text):
+    if not _HAS_NUMERAL.search(text):
         return hits
     for m in _SCAN.finditer(text):
+        if m.group("unit", "pct1", "pct_pre", "mult") == (None, None, None, None) and m.group("num")[-1] not in "万亿":
+            continue  # most candidates: 一是, 2023年, 二十大 — no measure word, no multiplier
         hit = _hit_from_match(text, m)
         if hit is not None:
             hits.append(hit)
     return hits
 
 
+def _amount(num: str, mult: str) -> tuple[Decimal, str, str]:
+    """(value, number as written, multiplier as written) of a numeral and the multiplier that
+    follows it. A Chinese numeral takes its multiplier inside: 四亿零七百多万 is 4亿 + 700多万,
+    not (4亿 + 700) × 1万; 一千五百万 splits into 一千五百 and 万."""
+    if is_chinese_numeral(num):
+        if mult:
+            try:
+                return parse_chinese(num + mult), num, mult
+            except ValueError:
+                return parse_chinese(num) * MULTIPLIERS[mult], num, mult
+        head, inner = split_chinese_multiplier(num)
+        return parse_chinese(head) * MULTIPLIERS.get(inner, 1), head, inner
+    return parse_arabic(num) * MULTIPLIERS.get(mult, 1), num, mult
+
+
 def _hit_from_match(text: str, m: re.Match[str]) -> _Hit | None:
     g = m.groupdict()
-    pct_pre, num, approx, mult = g["pct_pre"], g["num"], g["approx"], g["mult"] or ""
-    pct1, sep, hi, mult2 = g["pct1"], g["sep"], g["hi"], g["mult2"] or ""
-    unit_raw = g["unit"]
-    if sep is None and pct1 is not None:
+    pct_pre, num, approx, hi = g["pct_pre"], g["num"], g["approx"], g["hi"]
+    unit_raw: str | None = g["unit"]
+    if g["sep"] is None and g["pct1"] is not None:
         if unit_raw is not None:
             return None  # 5%个: nonsense
-        unit_raw = pct1
+        unit_raw = g["pct1"]
     if pct_pre:
-        unit_raw = pct_pre if unit_raw is None else None
-    if unit_raw is None:
-        return None  # a bare number: a year, a code, a list marker, 两会 ...
+        if unit_raw is not None:
+            return None
+        unit_raw = pct_pre
     start = m.start()
-    before = text[max(0, start - 3) : start]
-    if _BAD_BEFORE.search(before) or _BAD_AFTER.match(text[m.end("num") :]):
-        return None
+    if _BAD_BEFORE.search(text[max(0, start - 3) : start]):
+        return None  # 第3次, 每10万人, G20, +4
+    if hi is None and _BAD_AFTER.match(text[m.end("num") :]):
+        return None  # 5G, 4+4, 0574-…
     if hi is not None and _BAD_AFTER.match(text[m.end("hi") :]):
         return None
-    if _inside_book_title(text, start) or any(idiom in text[max(0, start - 3) : m.end() + 3] for idiom in _IDIOMS):
+    if _inside_book_title(text, start) or _IDIOM_RE.search(text, max(0, start - 3), m.end() + 3):
         return None
+    chinese = is_chinese_numeral(num)
+    if chinese and text[max(0, start - 1) : start] in ("上", "数", "几", "成"):
+        return None  # 上千万家庭, 数十万, 成百上千: vague amounts, no number to give
+    # a range shares its multiplier: 3-5万人 is 30000 to 50000
+    low_mult = g["mult"] or ("" if hi is None or (chinese and is_chinese_numeral(hi)) else g["mult2"] or "")
     try:
-        low, cn_mult, chinese = _parse_num(num)
-        high_v: Decimal | None = None
-        hi_mult = ""
+        value, number_text, mult = _amount(num, low_mult)
+        value_high: Decimal | None = None
         if hi is not None:
-            high_v, hi_mult, _ = _parse_num(hi)
+            value_high, _, _ = _amount(hi, g["mult2"] or g["mult"] or "")
     except ValueError:
         return None  # 十七十八, 一百二, 二〇二五: not one well-formed number
-    mult = cn_mult or mult
-    if hi is not None:
-        hi_mult = hi_mult or mult2 or mult
-        mult = mult or hi_mult
-    if chinese and mult == "" and approx is None and hi is None and unit_raw in COUNT_UNITS:
-        if low < 10:
-            return None  # 两个确立, 四个意识, 一是, 三个一号工程, 一批: list counts and formulas
-        if num in ("十", "百", "千"):
-            return None  # 百名委员 (a programme's name), 千家万户: round words, not counts
-    if chinese and mult == "" and low < 10 and unit_raw in ("元", "美元") and hi is None:
-        return None  # 一元化, 二元结构
-    value = _canonical(low * MULTIPLIERS.get(mult, 1))
-    value_high = _canonical(high_v * MULTIPLIERS.get(hi_mult, 1)) if high_v is not None else None
+    bare_round = chinese and number_text in ("十", "百", "千") and approx is None
+    if unit_raw is None:
+        # 6600多万纳税人, 小于40万: a number with 万/亿 is a quantity even without a measure word
+        # (unit ''); any other bare number is a year, a code, a list marker, 两会 ...
+        if mult not in ("万", "亿", "万亿") or hi is not None or bare_round:
+            return None
+        unit_raw = ""
+    if chinese and mult == "" and approx is None and hi is None:
+        if unit_raw in COUNT_UNITS and (value < 10 or bare_round):
+            return None  # 两个确立, 三个一号工程, 一批; 百名委员 (a programme's name), 千家万户
+        if unit_raw in ("元", "美元") and value < 10:
+            return None  # 一元化, 二元结构
+    if g["jiao"] or g["fen"]:  # 123元1角1分 is 123.11元 (JioNLP #257 summed it to 6.11)
+        if unit_raw != "元" or mult or hi is not None:
+            return None
+        value += parse_arabic((g["jiao"] or "0")[0]) / 10 + parse_arabic((g["fen"] or "0")[0]) / 100
+    value = _canonical(value)
+    value_high = _canonical(value_high) if value_high is not None else None
     if value_high is not None and value_high <= value:
         return None  # 2021—2035 style spans that are not ranges, or 10至5
-    unit = _PERCENT.get(unit_raw, unit_raw)
-    unit = _BASE_UNIT.get(unit, unit)
+    unit = _BASE_UNIT.get(_PERCENT.get(unit_raw, unit_raw), _PERCENT.get(unit_raw, unit_raw))
     if g["per"]:
-        unit = unit + g["per"]
+        unit += g["per"]
     qualifier: Qualifier | None = None
     pq = _PREFIX_QUALIFIER.search(text[max(0, start - 3) : start])
     if pq:
@@ -252,16 +306,9 @@ def _hit_from_match(text: str, m: re.Match[str]) -> _Hit | None:
         qualifier = _SUFFIX_QUALIFIER[g["suffix"]]
     if value_high is not None:
         qualifier = "range"
-    num_start = m.start("num")
-    num_end = m.end("hi") if hi is not None else m.end("num")
-    if pct_pre:
-        number_text, unit_text = text[num_start:num_end], pct_pre
-    else:
-        number_text = text[num_start:num_end]
-        if cn_mult:
-            number_text = number_text[: len(number_text) - len(cn_mult)] if hi is None else number_text
-        unit_text = (cn_mult if hi is None else "") + (mult2 if hi is not None else g["mult"] or "")
-        unit_text += unit_raw + (g["per"] or "")
+        number_text = text[m.start("num") : m.end("hi")]
+        mult = g["mult2"] or ""
+    unit_text = pct_pre if pct_pre else mult + unit_raw + (g["jiao"] or "") + (g["fen"] or "") + (g["per"] or "")
     return _Hit(
         start=start,
         end=m.end(),
