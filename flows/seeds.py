@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from transforms.indicators import Indicator, indicators_from_rows
+from transforms.regions import Region, regions_from_rows
 from transforms.resources import FormulaEntry, Resources, ThemeTerm
 from transforms.segment import UserDictionary, parse_user_dictionary
 
@@ -65,6 +66,15 @@ def load_themes(seeds_dir: Path) -> tuple[ThemeTerm, ...]:
         )
 
 
+def load_regions(seeds_dir: Path) -> tuple[Region, ...]:
+    """seeds/reference/regions.csv (GB/T 2260 codes); none when the file is absent."""
+    path = seeds_dir / "reference" / "regions.csv"
+    if not path.exists():
+        return ()
+    with path.open(encoding="utf-8", newline="") as f:
+        return regions_from_rows(csv.DictReader(f))
+
+
 def load_resources(seeds_dir: Path) -> Resources:
     """Read every reference file the transforms need from `seeds_dir`."""
     user_dictionary = load_user_dictionary(seeds_dir)
@@ -78,6 +88,7 @@ def load_resources(seeds_dir: Path) -> Resources:
         )
     return Resources(
         indicators=load_indicators(seeds_dir),
+        regions=load_regions(seeds_dir),
         user_words=user_dictionary.words,
         stopwords=load_stopwords(seeds_dir),
         formulas=load_formulas(seeds_dir),

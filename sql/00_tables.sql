@@ -42,25 +42,25 @@ comment on column documents.source_meta is 'JSON object: the other columns of a 
 comment on column documents.content_sha256 is 'sha256 of the raw bytes of the source (the file, or the corpus row''s text)';
 comment on column documents.media_type is 'text, html, pdf or docx';
 comment on column documents.encoding is 'the codec the bytes were decoded with (utf-8, utf-8-sig, gb18030, big5, utf-16); NULL for corpus rows, PDF and DOCX';
-comment on column documents.script is 'simplified or traditional: the script of the original text (text is always Simplified)';
+comment on column documents.script is 'simplified or traditional: the script the original was written in (a text whose hanzi are at least 1% Traditional-only characters); text is always Simplified';
 comment on column documents.char_count is 'number of characters in text';
 comment on column documents.text is 'the cleaned, normalized report text in Simplified Chinese; every char_start/char_end in the warehouse indexes it (0-based, end exclusive; substr(text, char_start + 1, char_end - char_start))';
-comment on column documents.original_text is 'the cleaned text in its original script when it was converted to Simplified; else NULL';
-comment on column documents.title is 'the report''s own title (e.g. 政府工作报告), not a web page headline';
-comment on column documents.issuer is 'the body that delivers the report, e.g. 政协伊春市第十一届委员会常务委员会';
+comment on column documents.original_text is 'the cleaned text before Traditional characters in it were converted to Simplified (OpenCC t2s), when there were any (also in a mostly Simplified text); else NULL';
+comment on column documents.title is 'the report''s own title as its text gives it (政府工作报告; a title wrapped over two lines joined), else the source''s title column (a corpus row), else a news page''s headline; NULL when none';
+comment on column documents.issuer is 'the body that delivers the report as the text names it (我代表…), a 政协 committee in one form: 政协伊春市第十一届委员会常务委员会 (the term left out when unknown); 国务院, 中央人民政府 (1954), 全国人民代表大会 for its resolutions; NULL when the text names none (a news article)';
 comment on column documents.body_type is '政协, 政府, 人大 or 党委';
-comment on column documents.level is 'national, province, city, county or district';
+comment on column documents.level is 'national, province, city, county or district: the level of the issuer''s region (ref_regions.level; a county-level city such as 余姚市 is county)';
 comment on column documents.province is 'province-level region, full name (浙江省)';
-comment on column documents.city is 'prefecture-level city, full name (宁波市)';
+comment on column documents.city is 'prefecture-level city, full name (宁波市); the municipality for a district of 北京/天津/上海/重庆; NULL for a province-level document';
 comment on column documents.county is 'county-level region, full name (余姚市)';
-comment on column documents.region_code is 'GB/T 2260 six-digit code of the issuer''s region (seeds/reference/regions.csv)';
-comment on column documents.term is 'committee or congress term: 第十一届 -> 11';
+comment on column documents.region_code is 'GB/T 2260 six-digit code of the issuer''s region (ref_regions.code); 100000 for national bodies; NULL when the region is unknown';
+comment on column documents.term is 'term of the committee or congress the report is delivered to or by: 第十一届 -> 11';
 comment on column documents.meeting is 'session of the term: 第六次会议 -> 6';
-comment on column documents.delivered_on is 'date the report was delivered (from its subtitle ——2021年2月6日在…)';
-comment on column documents.review_year is 'the year the report reviews';
-comment on column documents.plan_year is 'the year the report plans for';
+comment on column documents.delivered_on is 'date the report was delivered (from its subtitle ——2021年2月6日在…; a date that lost its 月 is read only when one reading is a real date) or a resolution adopted (（2023年3月13日…通过）); never a web page''s publication date';
+comment on column documents.review_year is 'the (last) year the report reviews: from a heading naming it (一、2023年工作回顾), or 过去一年/过去五年 relative to the delivery year; NULL when the report reviews no single year (five-year-plan reports)';
+comment on column documents.plan_year is 'the year the report plans for: from a heading naming it (二、2024年工作任务), or 今年 in the delivery year; NULL when it plans several years or none';
 comment on column documents.speaker_name is 'who delivered it, e.g. 王瑞';
-comment on column documents.speaker_title is 'the speaker''s title, e.g. 伊春市政协主席';
+comment on column documents.speaker_title is 'the speaker''s title, e.g. 伊春市政协主席 (市政协主席 gets the region''s name in front)';
 comment on column documents.transform_version is 'version of baogao''s transforms that produced this row';
 comment on column documents.run_id is 'the ingest run that loaded this version';
 comment on column documents.ingested_at is 'when that run processed the document (UTC)';
@@ -79,8 +79,8 @@ comment on table sections is 'one row per heading (section 0 of each document is
 comment on column sections.doc_id is 'the document (documents.doc_id)';
 comment on column sections.section_id is 'ordinal of the heading in the document; 0 is the root';
 comment on column sections.parent_section_id is 'the enclosing section; NULL for the root';
-comment on column sections.depth is '0 root, 1 for 一、, 2 for （一）, 3 for 1.';
-comment on column sections.heading is 'the heading line as written';
+comment on column sections.depth is 'distance from the root in the heading tree (0 root); nesting follows the numbering style: part (第一部分, 2024年工作建议) > 一、 > （一）/第一， > 1. > (1)';
+comment on column sections.heading is 'the heading as written: its line, or for a run-in heading (（一）坚持……。坚守……) the first sentence without its full stop';
 comment on column sections.part is 'review (工作回顾, 过去一年 ...), plan (工作任务, 建议 ...) or other';
 comment on column sections.char_start is 'offset of the heading in documents.text';
 comment on column sections.char_end is 'offset where the section ends (the next heading of the same or a shallower depth)';
@@ -158,6 +158,30 @@ comment on column ref_indicators.requires is 'words of which at least one must b
 comment on column ref_indicators.excludes is 'words that rule the indicator out when they come before the number in the sentence (年均, 比重), separated by |';
 comment on column ref_indicators.better is 'higher or lower: which direction is an improvement; empty when neither';
 comment on column ref_indicators.description is 'what the indicator measures, in English';
+
+create table ref_regions (
+    code varchar not null,
+    name varchar not null,
+    short_name varchar,
+    short_name_standalone boolean not null,
+    level varchar not null,
+    parent_code varchar,
+    province varchar,
+    city varchar,
+    county varchar,
+    aliases varchar
+);
+comment on table ref_regions is 'one row per administrative region (seeds/reference/regions.csv, GB/T 2260 codes from the cpca package): provinces, prefecture-level cities, counties and districts, plus 100000 for the whole country';
+comment on column ref_regions.code is 'six-digit GB/T 2260 code (documents.region_code, entity_mentions.region_code); 100000 is the country as a whole (not a GB/T 2260 code)';
+comment on column ref_regions.name is 'full name, e.g. 余姚市';
+comment on column ref_regions.short_name is 'name without its 省/市/县/区/自治县 suffix, e.g. 余姚; empty when that would leave one character (忠县)';
+comment on column ref_regions.short_name_standalone is 'true when the short name alone names the place in running text (常山, 浙江); false when it is also an ordinary word (合作, 和平, 同心) and counts only before 政协/市委 ...';
+comment on column ref_regions.level is 'national, province, city (prefecture level), county (县, 县级市, 旗) or district (市辖区)';
+comment on column ref_regions.parent_code is 'code of the enclosing region (a province for cities and for county-level units directly under it); 100000 for provinces';
+comment on column ref_regions.province is 'full name of the province-level region it lies in (itself for a province)';
+comment on column ref_regions.city is 'full name of the prefecture-level city it lies in (itself for a city; the municipality for districts of 北京 天津 上海 重庆); empty otherwise';
+comment on column ref_regions.county is 'full name of a county-level region (itself); empty for provinces and cities';
+comment on column ref_regions.aliases is 'other names it goes by, separated by | (内蒙 for 内蒙古自治区)';
 
 create table entity_mentions (
     doc_id varchar not null,

@@ -8,14 +8,15 @@ import json
 from dataclasses import dataclass
 
 from transforms import TRANSFORM_VERSION
-from transforms.clean import clean_text, dedup_key
+from transforms.clean import clean_text, dedup_key, to_simplified_kept
 from transforms.entities import extract_entities
-from transforms.html import html_to_text
+from transforms.extract import ExtractError, raw_text
+from transforms.metadata import extract_metadata
 from transforms.metrics import extract_metrics
 from transforms.models import Document, DocumentRows, Reject, SourceDoc
 from transforms.resources import Resources
 from transforms.segment import segment_text
-from transforms.structure import split_sections, split_sentences
+from transforms.structure import find_headings, split_sections, split_sentences
 from transforms.terms import count_terms, textrank_keywords
 from transforms.themes import document_themes
 
@@ -36,18 +37,13 @@ def doc_id_for(text: str) -> str:
 
 def process(source: SourceDoc, resources: Resources, run: RunInfo) -> DocumentRows | Reject:
     """Every row one document contributes, or a Reject saying why it cannot be loaded."""
-    if source.media_type == "html":
-        raw = html_to_text(source.text or "")
-    elif source.media_type == "text":
-        raw = source.text or ""
-    else:
-        return Reject(
-            source_uri=source.source_uri,
-            source_name=source.source_name,
-            reason_code="unsupported_type",
-            message=f"{source.media_type.upper()} input is not supported yet",
-        )
-    text = clean_text(raw)
+    try:
+        raw = raw_text(source.media_type, source.text, source.data)
+    except ExtractError as exc:
+        return Reject(source_uri=source.source_uri, source_name=source.source_name, reason_code=exc.code,
+                      message=str(exc))
+    # Cleaned, then Simplified (the original kept): offsets, metadata and analysis read Simplified.
+    text, original_text, script = to_simplified_kept(clean_text(raw))
     if len(dedup_key(text)) < MIN_CHARS:
         return Reject(
             source_uri=source.source_uri,
@@ -57,7 +53,8 @@ def process(source: SourceDoc, resources: Resources, run: RunInfo) -> DocumentRo
         )
     doc_id = doc_id_for(text)
     meta = source.source_meta
-    title = meta.get("title") if isinstance(meta.get("title"), str) else None
+    headings = find_headings(text)
+    doc_meta = extract_metadata(text, meta, resources.regions, [h for _, _, h in headings])
     document = Document(
         doc_id=doc_id,
         source_uri=source.source_uri,
@@ -66,16 +63,16 @@ def process(source: SourceDoc, resources: Resources, run: RunInfo) -> DocumentRo
         content_sha256=source.content_sha256,
         media_type=source.media_type,
         encoding=source.encoding,
-        script="simplified",
+        script=script,
         char_count=len(text),
         text=text,
-        original_text=None,
-        title=title or text.split("\n", 1)[0][:100],
+        original_text=original_text,
+        **doc_meta.model_dump(),
         transform_version=TRANSFORM_VERSION,
         run_id=run.run_id,
         ingested_at=run.ingested_at,
     )
-    sections = split_sections(doc_id, text)
+    sections = split_sections(doc_id, text, review_year=doc_meta.review_year, plan_year=doc_meta.plan_year)
     sentences = split_sentences(doc_id, text, sections)
     # Segmented once; terms, keywords and entities all read these tokens.
     seg = segment_text(text, resources.user_words)

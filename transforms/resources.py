@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from transforms.indicators import Indicator
+from transforms.regions import Region
 from transforms.segment import UserWord
 
 
@@ -39,4 +40,5 @@ class Resources:
     formulas: tuple[FormulaEntry, ...] = ()  # seeds/reference/formulas.csv
     themes: tuple[ThemeTerm, ...] = ()  # seeds/reference/themes.csv
     indicators: tuple[Indicator, ...] = ()  # seeds/reference/indicators.csv (transforms/indicators.py)
+    regions: tuple[Region, ...] = ()  # seeds/reference/regions.csv (transforms/regions.py)
     pass

@@ -1,0 +1,274 @@
+"""The report's text out of an HTML page, a PDF or a DOCX file (plain text needs nothing).
+
+HTML goes through a cascade, measured on government and newspaper pages built from the seed
+reports (tests/fixtures/pages.py; figures in tests/transforms/test_extract.py):
+
+1. site rules: the content containers Chinese government CMSs and e-paper readers use
+   (TRS_Editor, #zoom, .article-content, #UCAP-CONTENT, founder e-paper #ozoom …), plus the
+   page's <h1>/<title> when the container lacks the report title;
+2. trafilatura (favouring recall) when no rule matches;
+3. readability-lxml when trafilatura finds too little;
+4. the whole page's visible text (transforms.html.html_to_text); the furniture filter in
+   transforms.clean removes what is left of the chrome.
+
+Each step's text must keep at least MIN_SHARE of the page's hanzi that sit in paragraphs,
+otherwise the next step runs: an extractor that silently drops half a report is worse than
+chrome that the cleaner removes line by line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import lxml.html
+from lxml import etree
+
+from transforms.html import BLOCK_TAGS, element_text, html_to_text
+
+Method = Literal["site_rule", "trafilatura", "readability", "page_text"]
+
+# Containers that hold the article body on Chinese government, CPPCC and newspaper sites.
+SITE_RULES: tuple[str, ...] = (
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
+    "//div[@class='TRS_UEDITOR' or contains(@class, 'trs_editor_view')]",
+    "//*[@id='zoom']",
+    "//*[@id='UCAP-CONTENT']",
+    "//*[@id='ozoom']",  # founder e-paper readers
+    "//*[@id='articleContent' or @id='article_content' or @id='art_content' or @id='newsContent']",
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' pages_content ')]",
+    "//div[@id='content' or @class='content' or @class='main-content' or @class='con']",
+    "//article",
+)
+MIN_SHARE = 0.6  # of the page's paragraph hanzi an extraction must keep to be accepted
+MIN_HANZI = 50
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    method: Method
+
+
+def _hanzi(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+def _paragraph_hanzi(root: lxml.html.HtmlElement) -> int:
+    """Hanzi in <p>-like blocks with at least one sentence mark: roughly the article body."""
+    total = 0
+    for el in root.iter("p", "div", "td", "li"):
+        own = (el.text or "") + "".join(c.tail or "" for c in el)
+        if "。" in own or "，" in own:
+            total += _hanzi(own)
+    return total
+
+
+def html_main_text(html: str) -> Extracted:
+    """The report text of an HTML page, one paragraph per line (see the module docstring)."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, etree.ParserError):
+        return Extracted("", "page_text")
+    for bad in root.xpath("//script|//style|//noscript|//comment()|//template"):
+        bad.drop_tree()
+    target = max(MIN_HANZI, int(MIN_SHARE * _paragraph_hanzi(root)))
+    ruled = site_rule_text(root)
+    if ruled is not None and _hanzi(ruled) >= target:
+        return Extracted(ruled, "site_rule")
+    traf = trafilatura_text(html)
+    if traf and _hanzi(traf) >= target:
+        return Extracted(_with_title(root, traf), "trafilatura")
+    read = readability_text(html)
+    if read and _hanzi(read) >= target:
+        return Extracted(_with_title(root, read), "readability")
+    return Extracted(html_to_text(html), "page_text")
+
+
+def site_rule_text(root: lxml.html.HtmlElement) -> str | None:
+    """The text of the first known content container on the page, the headline in front."""
+    for xpath in SITE_RULES:
+        found = root.xpath(xpath)
+        if found:
+            best = max(found, key=lambda el: _hanzi(el.text_content()))
+            body = element_text(best)
+            if _hanzi(body) >= MIN_HANZI:
+                return _with_title(root, body)
+    return None
+
+
+def _with_title(root: lxml.html.HtmlElement, body: str) -> str:
+    """Put the page's headline (h1, else the article title) in front when the body lacks it:
+    the report's title often sits outside the content container."""
+    for xpath in ("//h1", "//*[contains(@class, 'title') and not(self::title)]", "//h2", "//title"):
+        for el in root.xpath(xpath):
+            title = re.sub(r"\s+", " ", el.text_content()).strip()
+            if not title or len(title) > 80 or _hanzi(title) < 4:
+                continue
+            if xpath == "//title":
+                title = re.split(r"[_|｜–\-]{1,2}", title)[0].strip()
+            if title and title.replace(" ", "") not in body.replace(" ", "")[:400]:
+                return title + "\n" + body
+            return body
+    return body
+
+
+def trafilatura_text(html: str) -> str | None:
+    import trafilatura  # heavy import, paid only when a page needs it
+
+    out = trafilatura.extract(
+        html, favor_recall=True, include_comments=False, include_tables=True, deduplicate=False, no_fallback=False
+    )
+    return str(out) if out else None
+
+
+def readability_text(html: str) -> str | None:
+    from readability import Document
+
+    try:
+        summary = Document(html).summary(html_partial=True)
+    except Exception:  # readability raises bare Exceptions on odd pages
+        return None
+    return html_to_text(summary) or None
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF and DOCX.
+
+
+class ExtractError(ValueError):
+    """The file holds no usable text. `code` is the reject reason code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+_PUA = re.compile(r"[\ue000-\uf8ff]")
+MIN_PDF_HANZI_PER_PAGE = 20
+
+
+def pdf_text(data: bytes) -> str:
+    """The text layer of a PDF, page by page, lines of a paragraph joined (a PDF line ends where
+    the page is full, not where a sentence ends). Raises ExtractError for an encrypted file, a
+    scan (no text layer) or fonts without a Unicode map ((cid:…) or private-use characters)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ExtractError("pdf_encrypted", "the PDF is encrypted; save an unencrypted copy and ingest it again")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, ExtractError):
+            raise
+        raise ExtractError("pdf_unreadable", f"the PDF could not be read ({exc})") from exc
+    raw = "\n".join(pages)
+    cids = len(_CID.findall(raw))
+    pua = len(_PUA.findall(raw))
+    hanzi = _hanzi(raw)
+    if cids and cids >= hanzi:
+        raise ExtractError(
+            "pdf_no_unicode",
+            f"the PDF's fonts have no Unicode map: its text comes out as (cid:…) codes ({cids} of them); "
+            "OCR is not supported yet",
+        )
+    if pua and pua >= hanzi:
+        raise ExtractError(
+            "pdf_no_unicode",
+            f"the PDF's fonts map to private-use characters ({pua} of them), not to Chinese text; "
+            "OCR is not supported yet",
+        )
+    if hanzi < MIN_PDF_HANZI_PER_PAGE * max(1, len(pages)) / 4 and hanzi < 200:
+        raise ExtractError(
+            "pdf_no_text",
+            f"the PDF has almost no text layer ({hanzi} Chinese characters on {len(pages)} pages): "
+            "probably a scan; OCR is not supported yet",
+        )
+    return "\n".join(reflow_pdf_page(_drop_running_lines(p, pages)) for p in pages)
+
+
+def _drop_running_lines(page: str, pages: list[str]) -> str:
+    """Drop running headers/footers: a short line that recurs on most pages."""
+    if len(pages) < 3:
+        return page
+    counts: dict[str, int] = {}
+    for p in pages:
+        for line in {ln.strip() for ln in p.split("\n") if 0 < len(ln.strip()) <= 30}:
+            counts[line] = counts.get(line, 0) + 1
+    running = {ln for ln, n in counts.items() if n >= 0.6 * len(pages)}
+    return "\n".join(ln for ln in page.split("\n") if ln.strip() not in running)
+
+
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,4}\s*[-—–]?\s*$|^\s*第\s*\d+\s*页")
+
+
+def reflow_pdf_page(page: str) -> str:
+    """Join the visual lines of a page into paragraphs: a line as long as the page's full lines
+    that does not end a sentence continues on the next."""
+    lines = [ln.rstrip() for ln in page.split("\n") if not _PAGE_NUMBER.match(ln)]
+    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    if not lengths:
+        return ""
+    full = lengths[int(0.8 * (len(lengths) - 1))]
+    out: list[str] = []
+    carry = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            carry = False
+            continue
+        if carry and out:
+            out[-1] += stripped
+        else:
+            out.append(stripped)
+        carry = len(stripped) >= 0.85 * full and stripped[-1] not in "。！？；：!?;:”"
+    return "\n".join(out)
+
+
+def docx_text(data: bytes) -> str:
+    """Paragraphs and table rows of a DOCX body, in document order, one per line."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, ValueError, KeyError) as exc:
+        raise ExtractError("docx_unreadable", f"the DOCX file could not be read ({exc})") from exc
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = etree.QName(child).localname
+        if tag == "p":
+            lines.append("".join(t.text or "" for t in child.iter("{*}t")))
+        elif tag == "tbl":
+            for row in child.iter("{*}tr"):
+                cells = ["".join(t.text or "" for t in cell.iter("{*}t")).strip() for cell in row.iter("{*}tc")]
+                lines.append("\t".join(cells))
+    text = "\n".join(lines)
+    if _hanzi(text) == 0 and not text.strip():
+        raise ExtractError("no_text", "the DOCX file holds no text")
+    return text
+
+
+__all__ = ["BLOCK_TAGS", "ExtractError", "Extracted", "docx_text", "html_main_text", "pdf_text", "raw_text"]
+
+
+def raw_text(media_type: str, text: str | None, data: bytes | None) -> str:
+    """The raw report text of a source, whatever its media type; ExtractError when it has none."""
+    if media_type == "html":
+        return html_main_text(text or "").text
+    if media_type == "text":
+        return text or ""
+    if media_type == "pdf":
+        return pdf_text(data or b"")
+    if media_type == "docx":
+        return docx_text(data or b"")
+    raise ExtractError("unsupported_type", f"{media_type.upper()} input is not supported")
