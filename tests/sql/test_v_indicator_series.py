@@ -1,0 +1,99 @@
+"""v_indicator_series: one row per (indicator, region, year), target beside actual, and the gap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+SQL = Path(__file__).resolve().parents[2] / "sql"
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def add_document(con: duckdb.DuckDBPyConnection, doc_id: str, **cols: object) -> None:
+    row = {
+        "doc_id": doc_id, "source_uri": f"file:///{doc_id}", "source_name": doc_id, "content_sha256": doc_id,
+        "media_type": "text", "script": "simplified", "char_count": 0, "text": "", "transform_version": "t",
+        "run_id": "r", "ingested_at": NOW, "level": "national", "body_type": "政府", **cols,
+    }  # fmt: skip
+    con.execute(f"insert into documents ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def add_metric(con: duckdb.DuckDBPyConnection, doc_id: str, n: int, indicator: str, surface: str, value: str,
+               **cols: object) -> None:  # fmt: skip
+    row = {
+        "metric_id": f"{doc_id}:{n}", "doc_id": doc_id, "sentence_id": n, "char_start": 10 * n, "char_end": 10 * n + 3,
+        "surface": surface, "number_text": value, "unit_text": "%", "value": Decimal(value), "value_high": None,
+        "unit": "%", "qualifier": None, "what": None, "verb": None, "period": "review", "indicator": indicator,
+        "is_target": False, **cols,
+    }  # fmt: skip
+    con.execute(f"insert into metrics ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
+    for code, better in [("gdp_growth", "higher"), ("urban_unemployment_rate", "lower"), ("grain_output", "higher")]:
+        con.execute("insert into ref_indicators (indicator, name, unit, phrases, better) values (?, ?, '%', ?, ?)",
+                    [code, code, code, better])  # fmt: skip
+    add_document(con, "r2024", plan_year=2024, review_year=2023)
+    add_document(con, "r2025", plan_year=2025, review_year=2024)
+    add_document(con, "cppcc2025", body_type="政协", plan_year=2025, review_year=2024)
+    add_metric(con, "r2024", 0, "gdp_growth", "5.2%", "5.2")
+    add_metric(con, "r2024", 1, "urban_unemployment_rate", "5.2%", "5.2")
+    add_metric(con, "r2024", 2, "gdp_growth", "5%左右", "5", qualifier="about", is_target=True, period="plan")
+    add_metric(con, "r2024", 3, "urban_unemployment_rate", "5.5%左右", "5.5", qualifier="about", is_target=True)
+    add_metric(con, "r2024", 4, "grain_output", "1.3万亿斤以上", "1300000000000", unit="斤", qualifier="more_than",
+               is_target=True)  # fmt: skip
+    add_metric(con, "r2025", 0, "gdp_growth", "5%", "5")
+    add_metric(con, "r2025", 1, "grain_output", "7亿吨", "700000000", unit="吨")
+    add_metric(con, "r2025", 2, "gdp_growth", "5%左右", "5", qualifier="about", is_target=True, period="plan")
+    add_metric(con, "r2025", 3, "gdp_growth", "5%左右", "5", qualifier="about", is_target=True, period="plan")
+    # a 政协 report quoting a different figure loses to the government's own report
+    add_metric(con, "cppcc2025", 0, "gdp_growth", "4.9%", "4.9")
+    con.execute((SQL / "v_indicator_series.sql").read_text(encoding="utf-8"))
+    return con
+
+
+def test_targets_and_actuals_of_a_year_sit_side_by_side_with_the_gap(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        "select indicator, region_name, year, target_value, target_qualifier, target_unit, target_mentions,"
+        " actual_value, actual_unit, actual_doc_id, actual_mentions, gap, target_met"
+        " from v_indicator_series order by indicator, year"
+    ).fetchall()
+    assert rows == [
+        ("gdp_growth", "全国", 2023, None, None, None, 0, Decimal("5.2"), "%", "r2024", 1, None, None),
+        ("gdp_growth", "全国", 2024, Decimal(5), "about", "%", 1, Decimal(5), "%", "r2025", 2, Decimal(0), True),
+        ("gdp_growth", "全国", 2025, Decimal(5), "about", "%", 2, None, None, None, 0, None, None),
+        # target in 斤, actual in 吨: no gap rather than a wrong one
+        ("grain_output", "全国", 2024, Decimal(1300000000000), "more_than", "斤", 1, Decimal(700000000), "吨",
+         "r2025", 1, None, None),
+        ("urban_unemployment_rate", "全国", 2023, None, None, None, 0, Decimal("5.2"), "%", "r2024", 1, None, None),
+        ("urban_unemployment_rate", "全国", 2024, Decimal("5.5"), "about", "%", 1, None, None, None, 0, None, None),
+    ]  # fmt: skip
+
+
+def test_lower_is_better_indicators_are_met_when_the_actual_stays_below(con: duckdb.DuckDBPyConnection) -> None:
+    add_document(con, "r2024b", plan_year=2024, review_year=2023, region_code="330200", city="宁波市", level="city")
+    add_document(con, "r2025b", plan_year=2025, review_year=2024, region_code="330200", city="宁波市", level="city")
+    add_metric(con, "r2024b", 0, "urban_unemployment_rate", "6%－6.5%", "6", value_high=Decimal("6.5"),
+               qualifier="range", is_target=True)  # fmt: skip
+    add_metric(con, "r2025b", 0, "urban_unemployment_rate", "6.3%", "6.3")
+    rows = con.execute(
+        "select region_code, region_name, level, year, target_value, target_value_high, actual_value, gap, target_met"
+        " from v_indicator_series where region_code = '330200'"
+    ).fetchall()
+    assert rows == [
+        ("330200", "宁波市", "city", 2024, Decimal(6), Decimal("6.5"), Decimal("6.3"), Decimal("0.3"), True),
+    ]
+
+
+def test_the_view_runs_on_an_empty_warehouse() -> None:
+    con = duckdb.connect()
+    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
+    con.execute((SQL / "v_indicator_series.sql").read_text(encoding="utf-8"))
+    assert con.execute("select count(*) from v_indicator_series").fetchall() == [(0,)]
