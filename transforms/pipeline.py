@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from transforms import TRANSFORM_VERSION
@@ -35,8 +36,18 @@ def doc_id_for(text: str) -> str:
     return hashlib.sha256(dedup_key(text).encode("utf-8")).hexdigest()[:16]
 
 
-def process(source: SourceDoc, resources: Resources, run: RunInfo) -> DocumentRows | Reject:
-    """Every row one document contributes, or a Reject saying why it cannot be loaded."""
+def _no_lap(stage: str) -> None:
+    return None
+
+
+def process(
+    source: SourceDoc, resources: Resources, run: RunInfo, lap: Callable[[str], None] = _no_lap
+) -> DocumentRows | Reject:
+    """Every row one document contributes, or a Reject saying why it cannot be loaded.
+
+    `lap(stage)` is called as each stage ends (clean, metadata, structure, segment, metrics,
+    entities, terms, themes), so a caller can time the stages (flows/work.py does) without this
+    module reading a clock."""
     try:
         raw = raw_text(source.media_type, source.text, source.data)
     except ExtractError as exc:
@@ -52,6 +63,7 @@ def process(source: SourceDoc, resources: Resources, run: RunInfo) -> DocumentRo
             message=f"no report text found (fewer than {MIN_CHARS} characters after cleaning)",
         )
     doc_id = doc_id_for(text)
+    lap("clean")
     meta = source.source_meta
     headings = find_headings(text)
     doc_meta = extract_metadata(text, meta, resources.regions, [h for _, _, h in headings])
@@ -72,25 +84,37 @@ def process(source: SourceDoc, resources: Resources, run: RunInfo) -> DocumentRo
         run_id=run.run_id,
         ingested_at=run.ingested_at,
     )
+    lap("metadata")
     sections = split_sections(doc_id, text, review_year=doc_meta.review_year, plan_year=doc_meta.plan_year)
     sentences = split_sentences(doc_id, text, sections)
+    lap("structure")
     # Segmented once; terms, keywords and entities all read these tokens.
     seg = segment_text(text, resources.user_words)
+    lap("segment")
+    metrics = extract_metrics(doc_id, sentences, sections, resources.indicators)
+    lap("metrics")
+    entity_mentions = extract_entities(
+        doc_id,
+        text,
+        sentences,
+        seg,
+        user_words=resources.user_words,
+        formulas=resources.formulas,
+        regions=getattr(resources, "regions", ()),  # Resources.regions arrives with the regions work
+    )
+    lap("entities")
+    terms = count_terms(doc_id, seg, resources.stopwords)
+    keywords = textrank_keywords(doc_id, seg, resources.stopwords)
+    lap("terms")
+    themes = document_themes(doc_id, text, sentences, resources.themes)
+    lap("themes")
     return DocumentRows(
         document=document,
         sections=sections,
         sentences=sentences,
-        metrics=extract_metrics(doc_id, sentences, sections, resources.indicators),
-        entity_mentions=extract_entities(
-            doc_id,
-            text,
-            sentences,
-            seg,
-            user_words=resources.user_words,
-            formulas=resources.formulas,
-            regions=getattr(resources, "regions", ()),  # Resources.regions arrives with the regions work
-        ),
-        terms=count_terms(doc_id, seg, resources.stopwords),
-        keywords=textrank_keywords(doc_id, seg, resources.stopwords),
-        document_themes=document_themes(doc_id, text, sentences, resources.themes),
+        metrics=metrics,
+        entity_mentions=entity_mentions,
+        terms=terms,
+        keywords=keywords,
+        document_themes=themes,
     )
