@@ -1,9 +1,14 @@
 """The Parquet tree, the warehouse's source of truth.
 
-Layout: `parquet/<table>/part-<run_id>-<batch>.parquet`, written to a hidden temp name and renamed
-so no reader ever sees a partial file, never rewritten. A run commits by writing
-`parquet/_manifests/<run_id>.json` (temp + rename) listing its parts with row counts and sha256;
-parts that no manifest lists belong to an interrupted run and are ignored (and swept later).
+Layout: `<root>/<table>/part-<run_id>-<batch>.parquet`, never rewritten. A run commits by writing
+`<root>/_manifests/<run_id>.json` listing its parts with row counts and sha256; parts that no
+manifest lists belong to an interrupted run and are ignored (and swept later).
+
+The root is a local folder (the default, `warehouse/parquet`) or any fsspec URL (`s3://bucket/prefix`
+through s3fs, `gs://`, `memory://` in tests). Locally every file is written to a hidden temp name,
+fsynced and renamed, so no reader ever sees a partial file. On an object store a PUT is already
+all-or-nothing (a reader sees the old object, none, or the whole new one), so parts and manifests
+are written in one request; the manifest stays the commit point either way.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 MANIFESTS = "_manifests"
+
+# A local folder, or an fsspec URL such as "s3://bucket/prefix".
+Root = Path | str
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,38 @@ class PartInfo:
     path: str  # relative to the parquet root, posix
     rows: int
     sha256: str
+
+
+def is_remote(root: Root) -> bool:
+    """True for a URL with a scheme other than file:// (those go through fsspec)."""
+    return isinstance(root, str) and "://" in root and not root.startswith("file://")
+
+
+def local_root(root: Root) -> Path:
+    if isinstance(root, Path):
+        return root
+    return Path(root.removeprefix("file://"))
+
+
+def _remote(root: str) -> tuple[Any, str]:
+    """(fsspec filesystem, root path without the scheme); credentials and endpoints come from the
+    filesystem's usual configuration (for s3fs: AWS_* variables, ~/.aws, AWS_ENDPOINT_URL)."""
+    from fsspec.core import url_to_fs
+
+    fs, path = url_to_fs(root)
+    return fs, path.rstrip("/")
+
+
+def filesystem(root: Root) -> Any | None:
+    """The fsspec filesystem behind a remote root (for DuckDB's register_filesystem); None locally."""
+    return _remote(root)[0] if isinstance(root, str) and is_remote(root) else None
+
+
+def part_url(root: Root, rel: str) -> str:
+    """Where a reader (DuckDB, pyarrow) finds the file `rel` of the tree."""
+    if isinstance(root, str) and is_remote(root):
+        return root.rstrip("/") + "/" + rel
+    return str(local_root(root) / rel)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -49,39 +90,62 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     _fsync_dir(target.parent)
 
 
-def write_part(root: Path, table: str, name: str, data: pa.Table) -> PartInfo:
+def _exists(root: Root, rel: str) -> bool:
+    if isinstance(root, str) and is_remote(root):
+        fs, base = _remote(root)
+        return bool(fs.exists(f"{base}/{rel}"))
+    return (local_root(root) / rel).exists()
+
+
+def _put(root: Root, rel: str, data: bytes) -> None:
+    if isinstance(root, str) and is_remote(root):
+        fs, base = _remote(root)
+        fs.pipe_file(f"{base}/{rel}", data)
+    else:
+        atomic_write_bytes(local_root(root) / rel, data)
+
+
+def write_part(root: Root, table: str, name: str, data: pa.Table) -> PartInfo:
     """Write one immutable part of `table`; refuses to overwrite an existing part."""
-    target = root / table / f"part-{name}.parquet"
-    if target.exists():
-        raise FileExistsError(f"Parquet part {target} already exists; part names are never reused")
+    rel = f"{table}/part-{name}.parquet"
+    if _exists(root, rel):
+        raise FileExistsError(f"Parquet part {part_url(root, rel)} already exists; part names are never reused")
     sink = pa.BufferOutputStream()
     pq.write_table(data, sink, compression="zstd", write_page_checksum=True, write_statistics=True)
     payload = sink.getvalue().to_pybytes()
-    atomic_write_bytes(target, payload)
-    return PartInfo(table=table, path=target.relative_to(root).as_posix(), rows=data.num_rows,
-                    sha256=hashlib.sha256(payload).hexdigest())
+    _put(root, rel, payload)
+    return PartInfo(table=table, path=rel, rows=data.num_rows, sha256=hashlib.sha256(payload).hexdigest())
 
 
-def commit_run(root: Path, run_id: str, parts: Iterable[PartInfo], transform_version: str) -> Path:
-    """Write the run's manifest: from now on its parts are part of the warehouse."""
+def commit_run(root: Root, run_id: str, parts: Iterable[PartInfo], transform_version: str) -> str:
+    """Write the run's manifest: from now on its parts are part of the warehouse. Returns where."""
     manifest = {
         "run_id": run_id,
         "transform_version": transform_version,
         "parts": [p.__dict__ for p in sorted(parts, key=lambda p: p.path)],
     }
-    target = root / MANIFESTS / f"{run_id}.json"
-    atomic_write_bytes(target, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-    return target
+    rel = f"{MANIFESTS}/{run_id}.json"
+    _put(root, rel, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    return part_url(root, rel)
 
 
-def committed_parts(root: Path) -> list[PartInfo]:
-    """Every part listed in a manifest, in run order."""
-    folder = root / MANIFESTS
+def _manifests(root: Root) -> list[bytes]:
+    """The manifests' contents in run order (run ids start with a UTC timestamp)."""
+    if isinstance(root, str) and is_remote(root):
+        fs, base = _remote(root)
+        names = sorted(fs.glob(f"{base}/{MANIFESTS}/*.json"))
+        return [bytes(fs.cat_file(n)) for n in names]
+    folder = local_root(root) / MANIFESTS
     if not folder.is_dir():
         return []
+    return [f.read_bytes() for f in sorted(folder.glob("*.json"))]
+
+
+def committed_parts(root: Root) -> list[PartInfo]:
+    """Every part listed in a manifest, in run order."""
     parts: list[PartInfo] = []
-    for f in sorted(folder.glob("*.json")):
-        data = json.loads(f.read_text(encoding="utf-8"))
+    for raw in _manifests(root):
+        data = json.loads(raw.decode("utf-8"))
         parts.extend(PartInfo(**p) for p in data["parts"])
     return parts
 
@@ -90,9 +154,13 @@ def parts_of(parts: list[PartInfo], table: str) -> list[PartInfo]:
     return [p for p in parts if p.table == table]
 
 
-def read_columns(root: Path, parts: list[PartInfo], columns: list[str]) -> pa.Table | None:
+def read_columns(root: Root, parts: list[PartInfo], columns: list[str]) -> pa.Table | None:
     """Selected columns of the given parts, concatenated; None when there are none."""
     if not parts:
         return None
-    tables = [pq.read_table(root / p.path, columns=columns) for p in parts]
+    if isinstance(root, str) and is_remote(root):
+        fs, base = _remote(root)
+        tables = [pq.read_table(f"{base}/{p.path}", columns=columns, filesystem=fs) for p in parts]
+    else:
+        tables = [pq.read_table(local_root(root) / p.path, columns=columns) for p in parts]
     return pa.concat_tables(tables, promote_options="default")

@@ -1,12 +1,18 @@
 """CPU-bound work: reading and transforming a batch of inputs, in a worker process or inline.
 
 Worker processes are started once per ingest and receive the reference data once (in their
-initializer), so each batch costs only its own work.
+initializer), so each batch costs only its own work. On a Dask cluster (flows/runners.py) the
+batch runs in the Dask worker's own process instead, with the reference data passed along.
+
+Every batch also returns the seconds its documents spent in each stage (`STAGES`), summed over
+the batch; `baogao ingest` and the benchmark (bench/) add them up per run.
 """
 
 from __future__ import annotations
 
+import time
 import traceback
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -34,6 +40,22 @@ TABLES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
     "keywords": (KEYWORDS_SCHEMA, "keywords", ("doc_id", "method", "rank")),
 }
 
+# Worker-side stages, in pipeline order: reading and decoding the input, then the stages
+# transforms.pipeline.process reports through its `lap` callback, then building Arrow tables.
+STAGES = (
+    "read",
+    "clean",
+    "metadata",
+    "structure",
+    "segment",
+    "metrics",
+    "entities",
+    "terms",
+    "themes",
+    "other",
+    "rows",
+)
+
 
 @dataclass(frozen=True)
 class ItemResult:
@@ -49,6 +71,22 @@ class ItemResult:
 class BatchResult:
     items: list[ItemResult] = field(default_factory=list)
     tables: dict[str, pa.Table] = field(default_factory=dict)
+    # Seconds per stage (STAGES) over the batch, measured in the process that did the work.
+    seconds: dict[str, float] = field(default_factory=dict)
+    chars: int = 0  # characters of normalized text produced
+
+
+class Stopwatch:
+    """Adds the time since the previous lap to the named stage (the pipeline's `lap` callback)."""
+
+    def __init__(self) -> None:
+        self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] += now - self.last
+        self.last = now
 
 
 _resources: Resources | None = None
@@ -65,10 +103,12 @@ def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | No
     assert res is not None, "worker not initialised with resources"
     result = BatchResult()
     docs: list[DocumentRows] = []
+    clock = Stopwatch()
     for item in items:
         try:
             source = read_item(item)
-            out = source if isinstance(source, Reject) else process(source, res, run)
+            clock.lap("read")
+            out = source if isinstance(source, Reject) else process(source, res, run, clock.lap)
         except Exception as exc:  # a bug in a transform must cost one document, not the run
             last = traceback.extract_tb(exc.__traceback__)[-1]
             out = Reject(
@@ -78,15 +118,19 @@ def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | No
                 message=f"baogao failed on this input ({type(exc).__name__}: {exc} at "
                 f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno}); please report it with the file",
             )
+        clock.lap("other")  # whatever process() did after its last lap (building DocumentRows)
         if isinstance(out, Reject):
             result.items.append(ItemResult(item.uri, item.name, item.content_sha256, None, out))
         else:
             docs.append(out)
+            result.chars += out.document.char_count
             counts = tuple((t, len(getattr(out, attr))) for t, (_s, attr, _k) in TABLES.items() if t != "documents")
             result.items.append(ItemResult(item.uri, item.name, item.content_sha256, out.document.doc_id, None, counts))
     for table, (schema, attr, key) in TABLES.items():
         rows = [d.document for d in docs] if attr == "document" else [r for d in docs for r in getattr(d, attr)]
         result.tables[table] = to_table(rows, schema, key)
+    clock.lap("rows")
+    result.seconds = {k: round(v, 4) for k, v in clock.seconds.items()}
     return result
 
 
