@@ -115,3 +115,23 @@ final as (
 
 select * from final;
 comment on view v_indicator_series is 'one row per (indicator, region, year): the first target stated for the year next to the first actual reported for it; gap = actual - target (lower bound of a range) when the units agree';
+comment on column v_indicator_series.indicator is 'canonical indicator code (ref_indicators.indicator)';
+comment on column v_indicator_series.region_code is 'GB/T 2260 code of the region; NULL for national reports';
+comment on column v_indicator_series.region_name is 'county, city or province name; 全国 for national reports';
+comment on column v_indicator_series.level is 'national, province, city, county or district';
+comment on column v_indicator_series.year is 'the year the target was set for and the actual reported for';
+comment on column v_indicator_series.target_value is 'the target as first stated for the year (lower bound of a range); NULL when none was found';
+comment on column v_indicator_series.target_value_high is 'upper bound of a target range (6%－6.5% -> 6.5); else NULL';
+comment on column v_indicator_series.target_qualifier is 'qualifier of the target: NULL, more_than, about, at_least, up_to or range';
+comment on column v_indicator_series.target_unit is 'base unit of the target';
+comment on column v_indicator_series.target_surface is 'the target exactly as written';
+comment on column v_indicator_series.target_doc_id is 'the document the target comes from (a government report first)';
+comment on column v_indicator_series.target_mentions is 'how many target values for this indicator, region and year the warehouse holds (repeats and other reports)';
+comment on column v_indicator_series.actual_value is 'the actual as first reported for the year; NULL when none was found';
+comment on column v_indicator_series.actual_qualifier is 'qualifier of the actual (e.g. more_than for 1500余万元)';
+comment on column v_indicator_series.actual_unit is 'base unit of the actual';
+comment on column v_indicator_series.actual_surface is 'the actual exactly as written';
+comment on column v_indicator_series.actual_doc_id is 'the document the actual comes from (a government report first)';
+comment on column v_indicator_series.actual_mentions is 'how many actual values for this indicator, region and year the warehouse holds';
+comment on column v_indicator_series.gap is 'actual_value - target_value when both exist in the same unit; else NULL';
+comment on column v_indicator_series.target_met is 'true when the actual reaches the target (at least its value when higher is better, at most its upper bound when lower is better); NULL when the direction, a value or a common unit is missing';
