@@ -49,7 +49,8 @@ def is_term(word: str, pos: str, stopwords: frozenset[str]) -> bool:
     """True for a token we count: not whitespace or punctuation, not a bare number, not a stop word."""
     if pos == "x" or word in stopwords or not _HAS_WORD_CHAR.search(word):
         return False
-    return _NUMBER.fullmatch(word) is None
+    # 十四五 is a proper noun in our dictionary (nz), 2023 and 三十 are numerals (m).
+    return pos != "m" or _NUMBER.fullmatch(word) is None
 
 
 def count_terms(doc_id: str, seg: Segmentation, stopwords: frozenset[str]) -> list[Term]:
