@@ -381,6 +381,7 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
 # of them a word that builds ordinary phrases with 镇/乡 (送下乡, 进镇, 各乡, 城乡).
 _TOWN = re.compile(r"(?:(?<=[，,、。；;：:（(“\s])|^)([\u4e00-\u9fff]{2}(?:镇|乡|街道))", re.M)
 _NOT_IN_TOWN = set("各下进送城村全乡镇本该到返")
+_PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵滇云陕秦甘陇青宁新藏桂蒙港澳台"
 _COUNTRY_NOT = frozenset({"全国", "我国", "各国", "本国", "外国", "大国", "强国", "中国"})
 _NATURAL = re.compile(r"[江河湖山海岛]$|运河$")
 # Two-character natural features are mostly ordinary words (河湖长制, 山海协作); these are not.
@@ -424,11 +425,13 @@ def region_matches(text: str, seg: Segmentation, regions: tuple[Any, ...]) -> li
             continue
         institution = _INSTITUTION_RE.match(text, m.end()) is not None
         # A short name that is also a word (合作, 同心) counts before an institution, or when jieba
-        # reads it as one name-like word (余姚 nr, 常山 ns).
+        # reads it as one name-like word (余姚 nr, 常山 ns, 红安 nz).
         if (
             name in index.weak_names
             and not institution
-            and token_tag.get(m.start()) not in {(name, "ns"), (name, "nr"), (name, "nrt")}
+            and token_tag.get(m.start()) not in {(name, "ns"), (name, "nr"), (name, "nrt"), (name, "nz")}
+            # jieba cutting it into single characters also says it is not read as a word (拱/墅)
+            and not all(len(token_tag.get(p, ("", ""))[0]) == 1 for p in range(m.start(), m.end()))
         ):
             continue
         # 和县, 忠县: a two-character full name right after a character is usually two words
@@ -474,13 +477,22 @@ def place_spans(text: str, seg: Segmentation, regions: tuple[Any, ...], matches:
             j += 1
         spans.append(Span("place", first.start, last.end, _place_name(last.region, regions), str(last.region.code)))
         i = j
+    # A river named after its region: 常山江 (a region's short name, then 江/河/溪 ending a word).
+    boundaries = set(seg.starts)
+    for rm in matches:
+        end = rm.end + 1
+        short = rm.region.short_name == text[rm.start : rm.end]
+        if short and text[rm.end : end] in ("江", "河", "溪") and end in boundaries:
+            spans.append(Span("place", rm.start, end, text[rm.start : end]))
     for m in _TOWN.finditer(text):
         if not _NOT_IN_TOWN & set(m.group(1)[:2]):
             spans.append(Span("place", m.start(1), m.end(1), m.group(1)))
     for word, tag, start in zip(seg.words, seg.tags, seg.starts, strict=False):
         if tag != "ns" or len(word) < 2:
             continue
-        if word in ("中国", "中华人民共和国"):
+        if len(word) == 2 and word[0] in _PROVINCE_ABBREVIATIONS and word[1] in "东西南北中":
+            spans.append(Span("place", start, start + len(word), word))  # 浙西, 苏北, 皖南
+        elif word in ("中国", "中华人民共和国"):
             spans.append(Span("place", start, start + len(word), "中国", "100000"))
         elif (word.endswith("国") and word not in _COUNTRY_NOT) or (
             _NATURAL.search(word) and (len(word) > 2 or word in _NATURAL_2)

@@ -26,8 +26,10 @@ WORDS = load_user_dictionary(SEEDS).words
     [
         # user-dictionary brands and formulas stay whole
         ("持续擦亮“委员微协商”为民履职品牌", "持续/擦亮/“/委员微协商/”/为民/履职/品牌"),
-        ("努力做“两个确立”的坚定捍卫者、“两个维护”的忠实践行者。",
-         "努力/做/“/两个确立/”/的/坚定/捍卫者/、/“/两个维护/”/的/忠实/践行者/。"),
+        (
+            "努力做“两个确立”的坚定捍卫者、“两个维护”的忠实践行者。",
+            "努力/做/“/两个确立/”/的/坚定/捍卫者/、/“/两个维护/”/的/忠实/践行者/。",
+        ),
         # numbers stay apart from their units (metrics reads the text, terms drop the numbers)
         ("累计开展重大协商议政活动32项、提交提案266件", "累计/开展/重大/协商议政/活动/32/项/、/提交/提案/266/件"),
         ("2024年是实现“十四五”规划目标的关键一年", "2024/年/是/实现/“/十四五/”/规划/目标/的/关键/一年"),
@@ -61,7 +63,9 @@ def test_seed_user_dictionary_loads_without_problems() -> None:
 
 
 def test_user_dictionary_validation_reports_bom_crlf_and_entries_jieba_would_ignore() -> None:
-    text = "\ufeff政协 n\r\n书香政协·U学堂 nz\r\n糖类抗原19-9 5\r\n4+X nz\r\n政协 nt\r\n# a comment\r\n\r\n十四五 3 nz\r\n"
+    text = (
+        "\ufeff政协 n\r\n书香政协·U学堂 nz\r\n糖类抗原19-9 5\r\n4+X nz\r\n政协 nt\r\n# a comment\r\n\r\n十四五 3 nz\r\n"
+    )
     d = parse_user_dictionary(text)
     assert d.words == (UserWord("政协", None, "n"), UserWord("4+X", None, "nz"), UserWord("十四五", 3, "nz"))
     assert [(p.reason, p.line) for p in d.problems] == [
@@ -93,5 +97,7 @@ def test_rjieba_gives_jiebas_tokens_and_tags_on_the_national_corpus() -> None:
     to_simplified = opencc.OpenCC("t2s")  # documents.text is Simplified: the 1954 report is converted
     with gzip.open(NATIONAL, "rt", encoding="utf-8") as f:
         texts = {r["title"]: to_simplified.convert(clean_text(r["content"])) for r in map(json.loads, f)}
-    differing = [title for title, text in texts.items() if segment_text(text, WORDS) != reference_segment_text(text, WORDS)]
+    differing = [
+        title for title, text in texts.items() if segment_text(text, WORDS) != reference_segment_text(text, WORDS)
+    ]
     assert differing == []

@@ -19,8 +19,9 @@ THEMES = (
 def _sentences(text: str) -> list[Sentence]:
     out, start = [], 0
     for i, part in enumerate(text.split("\n")):
-        out.append(Sentence(doc_id="d1", sentence_id=i, section_id=0, text=part, char_start=start,
-                            char_end=start + len(part)))
+        out.append(
+            Sentence(doc_id="d1", sentence_id=i, section_id=0, text=part, char_start=start, char_end=start + len(part))
+        )
         start += len(part) + 1
     return out
 
