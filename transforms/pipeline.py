@@ -100,7 +100,7 @@ def process(
         seg,
         user_words=resources.user_words,
         formulas=resources.formulas,
-        regions=getattr(resources, "regions", ()),  # Resources.regions arrives with the regions work
+        regions=resources.regions,
     )
     lap("entities")
     terms = count_terms(doc_id, seg, resources.stopwords)
