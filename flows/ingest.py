@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,11 +27,13 @@ from pydantic import BaseModel, ConfigDict
 
 from flows import progress
 from flows.checks import CheckResult, run_checks
+from flows.report import Timings, report_run
 from flows.inputs import FoundFile, WorkItem, corpus_rows, find, walk
 from flows.lock import writer_lock
 from flows.seeds import load_resources
 from flows.settings import Settings
-from flows.store import PartInfo, commit_run, committed_parts, parts_of, read_columns, write_part
+from flows.runners import transform_here
+from flows.store import PartInfo, Root, commit_run, committed_parts, parts_of, read_columns, write_part
 from flows.warehouse import build, staging_connection, swap_in
 from flows.work import BatchResult, Workers
 from transforms import TRANSFORM_VERSION
@@ -80,6 +83,9 @@ class RunSummary(BaseModel):
     published: bool
     warehouse: str
     rejects: list[RejectLine]
+    # Wall seconds per stage in the flow's process (discover, transform, write, publish, load,
+    # checks, swap), and `worker.<stage>`: seconds per transform stage summed over batches.
+    stages: dict[str, float] = {}
 
     @property
     def metrics(self) -> int:
@@ -93,6 +99,10 @@ class RunSummary(BaseModel):
 class QualityGateFailed(RuntimeError):
     """The staged warehouse broke a quality check; the last good warehouse stays published."""
 
+    def __init__(self, message: str, checks: list[CheckResult]) -> None:
+        super().__init__(message)
+        self.checks = checks
+
 
 def new_run_id(now: dt.datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
@@ -105,7 +115,7 @@ def discover(sources: list[Path]) -> list[FoundFile | Reject]:
 
 
 @task(cache_policy=NO_CACHE)
-def read_state(parquet_dir: Path) -> tuple[list[PartInfo], LedgerState]:
+def read_state(parquet_dir: Root) -> tuple[list[PartInfo], LedgerState]:
     """The committed parts and the ledger state they describe."""
     parts = committed_parts(parquet_dir)
     log = read_columns(
@@ -179,7 +189,7 @@ def normalize_batch(workers: Workers, items: list[WorkItem], run: RunInfo) -> Ba
 
 @task(cache_policy=NO_CACHE)
 def store_batch(
-    batch_no: int, result: BatchResult, state: LedgerState, loaded: set[str], run: RunInfo, parquet_dir: Path
+    batch_no: int, result: BatchResult, state: LedgerState, loaded: set[str], run: RunInfo, parquet_dir: Root
 ) -> tuple[list[PartInfo], list[LogRow]]:
     """Decide each input's outcome and write the rows of newly loaded documents as Parquet parts."""
     rows: list[LogRow] = []
@@ -223,56 +233,70 @@ def _counts(log: list[LogRow]) -> Counter[str]:
 @task(cache_policy=NO_CACHE)
 def publish(
     settings: Settings, run: RunInfo, parts: list[PartInfo], pending: list[PartInfo], log: list[LogRow],
-    started: float, flow_run_id: str | None,
+    started: float, flow_run_id: str | None, timings: Timings | None = None,
 ) -> tuple[dict[str, int], list[CheckResult]]:
     """Build the next warehouse aside from committed + this run's parts, check it, commit the run
     and swap it in. A failing check leaves the last good warehouse in place."""
-    root = settings.parquet_dir
-    all_parts = parts + pending
+    root = settings.parquet_root
     log_part = write_part(root, "ingest_log", f"{run.run_id}-ledger", to_table(log, INGEST_LOG_SCHEMA, ("source_uri",)))
-    all_parts.append(log_part)
-    state = build_state(
-        [(r.run_id, r.source_uri, r.outcome, r.doc_id, r.duplicate_of, r.content_sha256)
-         for r in _all_log_rows(root, all_parts)],
-        [],
-    )
+    all_parts = [*parts, *pending, log_part]
+    keep = in_force(build_state(_log_tuples(root, all_parts), []))
     staging = settings.warehouse_dir / ".staging" / f"warehouse-{run.run_id}.duckdb"
-    result = build(settings.database_path, staging, settings.sql_dir, settings.seeds_dir / "reference",
-                   root, all_parts, in_force(state))
-    counts = _counts(log)
+    timings = timings or Timings()
+    with timings("load"):
+        result = build(settings.database_path, staging, settings.sql_dir, settings.seeds_dir / "reference",
+                       root, all_parts, keep)
     with staging_connection(staging) as con:
-        checks = run_checks(con, settings.sql_dir / "checks")
+        with timings("checks"):
+            checks = run_checks(con, settings.sql_dir / "checks")
         failed = [c for c in checks if not c.passed]
-        status = "failed" if failed else "completed"
-        message = (
-            "quality checks failed: " + ", ".join(f"{c.name} ({c.failing} rows)" for c in failed) if failed else None
-        )
-        run_row = _run_row(run, counts, result.rows, time.monotonic() - started, status, flow_run_id, message)
+        if failed:
+            message = "quality checks failed: " + ", ".join(f"{c.name} ({c.failing} rows)" for c in failed)
+            raise QualityGateFailed(
+                f"the new warehouse failed its quality checks, so the last good one stays published: {message}. "
+                f"Each check is explained in sql/checks/<name>.sql; the failed run is recorded in `runs`.",
+                checks,
+            )
+        run_row = _run_row(run, _counts(log), result.rows, time.monotonic() - started, "completed", flow_run_id, None)
         run_part = write_part(root, "runs", f"{run.run_id}-run", to_table([run_row], RUNS_SCHEMA, ("run_id",)))
-        if not failed:
-            _insert_run(con, run_row)
-            con.execute("checkpoint")
-    if failed:
-        staging.unlink(missing_ok=True)
-        # Record the failed run (its ledger and run row) without the data it produced, so the next
-        # run processes those inputs again.
-        commit_run(root, run.run_id, [run_part], TRANSFORM_VERSION)
-        raise QualityGateFailed(
-            f"the new warehouse failed its quality checks, so the last good one stays published: {message}. "
-            f"See sql/checks/ for what each check means, and the staged rows of run {run.run_id}."
-        )
-    commit_run(root, run.run_id, [*pending, log_part, run_part], TRANSFORM_VERSION)
-    swap_in(staging, settings.database_path)
+        _insert_run(con, run_row)
+        con.execute("checkpoint")
+    # The commit point: from here the run's parts are part of the warehouse, even if the swap
+    # below is interrupted (the next run's build picks them up).
+    with timings("swap"):
+        commit_run(root, run.run_id, [*pending, log_part, run_part], TRANSFORM_VERSION)
+        swap_in(staging, settings.database_path)
     rows = dict(result.rows)
     rows["runs"] = rows.get("runs", 0) + 1
     return rows, checks
 
 
-def _all_log_rows(root: Path, parts: list[PartInfo]) -> list[LogRow]:
-    t = read_columns(root, parts_of(parts, "ingest_log"), list(INGEST_LOG_SCHEMA.names))
+def record_failure(settings: Settings, run: RunInfo, log: list[LogRow], started: float,
+                   flow_run_id: str | None, message: str) -> None:
+    """Record a failed run in Parquet and in the published warehouse, without any of its data: the
+    last good documents stay as they were and the inputs are processed again next run."""
+    root = settings.parquet_root
+    row = _run_row(run, _counts(log), {}, time.monotonic() - started, "failed", flow_run_id, message[:2000])
+    run_part = write_part(root, "runs", f"{run.run_id}-run", to_table([row], RUNS_SCHEMA, ("run_id",)))
+    commit_run(root, run.run_id, [run_part], TRANSFORM_VERSION)
+    target = settings.database_path
+    if not target.exists():
+        return
+    staging = settings.warehouse_dir / ".staging" / f"warehouse-{run.run_id}-failed.duckdb"
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(target, staging)
+    with staging_connection(staging) as con:
+        _insert_run(con, row)
+        con.execute("checkpoint")
+    swap_in(staging, target)
+
+
+def _log_tuples(root: Root, parts: list[PartInfo]) -> list[tuple[str, str, str, str | None, str | None, str | None]]:
+    cols = ["run_id", "source_uri", "outcome", "doc_id", "duplicate_of", "content_sha256"]
+    t = read_columns(root, parts_of(parts, "ingest_log"), cols)
     if t is None:
         return []
-    return [LogRow(**r) for r in t.to_pylist()]
+    return list(zip(*(t.column(c).to_pylist() for c in cols), strict=True))
 
 
 def _run_row(run: RunInfo, c: Counter[str], rows: dict[str, int], seconds: float, status: str,
@@ -298,37 +322,75 @@ def ingest(settings: Settings | None = None) -> RunSummary:
     """Ingest every report under the sources into the warehouse; returns what the run did."""
     settings = settings or Settings()
     started = time.monotonic()
-    run = RunInfo(run_id=new_run_id(dt.datetime.now(dt.UTC)), ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
-    logger = get_run_logger()
-    ctx = get_run_context()
-    flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) is not None else None  # type: ignore[union-attr]
+    now = dt.datetime.now(dt.UTC)
+    run = RunInfo(run_id=new_run_id(now), ingested_at=now.replace(microsecond=0))
+    flow_run_id = _flow_run_id()
+    timings = Timings()
+    log: list[LogRow] = []
     with writer_lock(settings.warehouse_dir, run.run_id, settings.lock_timeout_seconds):
-        found = discover(settings.sources)
-        parts, state = read_state(settings.parquet_dir)
-        todo, log = plan(found, state, run, settings.max_file_bytes)
-        progress.report("transform", 0, len(todo))
-        resources = load_resources(settings.seeds_dir)
-        workers = Workers(settings.workers if len(todo) > settings.batch_size else 1, resources)
-        pending: list[PartInfo] = []
-        loaded: set[str] = set()
         try:
-            window: list[tuple[int, PrefectFuture[BatchResult] | Future[BatchResult]]] = []
-            done = 0
-            for n, batch in enumerate(batches(todo, settings.batch_size)):
+            with timings("discover"):
+                found = discover(settings.sources)
+                parts, state = read_state(settings.parquet_root)
+                todo, decided = plan(found, state, run, settings.max_file_bytes)
+                log.extend(decided)
+            with timings("transform"):
+                pending = transform_all(todo, state, run, settings, log, timings)
+            with timings("publish"):
+                rows, checks = publish(settings, run, parts, pending, log, started, flow_run_id, timings)
+        except QualityGateFailed as exc:
+            record_failure(settings, run, log, started, flow_run_id, str(exc))
+            report_run(run.run_id, "failed", _counts(log), {}, exc.checks, timings.seconds, str(exc))
+            raise
+        except Exception as exc:
+            record_failure(settings, run, log, started, flow_run_id, f"{type(exc).__name__}: {exc}")
+            raise
+    summary = _summary(run, log, rows, checks, started, settings).model_copy(update={"stages": dict(timings.seconds)})
+    report_run(run.run_id, "completed", _counts(log), rows, checks, timings.seconds, None)
+    get_run_logger().info("run %s: %s", run.run_id, summary.outcomes)
+    return summary
+
+
+def transform_all(todo: list[WorkItem], state: LedgerState, run: RunInfo, settings: Settings,
+                  log: list[LogRow], timings: Timings | None = None) -> list[PartInfo]:
+    """Transform the inputs batch by batch in worker processes, storing each batch as it comes back
+    in order; at most two batches per worker are in flight, which bounds memory."""
+    progress.report("transform", 0, len(todo))
+    timings = timings or Timings()
+    # On Dask each batch runs inside a Dask worker (flows/runners.py); no local pool is started.
+    local = settings.workers if len(todo) > settings.batch_size and settings.runner == "local" else 1
+    workers = Workers(local, load_resources(settings.seeds_dir))
+    pending: list[PartInfo] = []
+    loaded: set[str] = set()
+    window: list[tuple[int, PrefectFuture[BatchResult] | Future[BatchResult]]] = []
+    done = 0
+    try:
+        for n, batch in enumerate(batches(todo, settings.batch_size)):
+            if settings.runner == "dask":
+                window.append((n, transform_here.submit(batch, run, workers.resources)))
+            else:
                 window.append((n, normalize_batch.submit(workers, batch, run)))
-                if len(window) > 2 * settings.workers:
-                    done += _drain(window.pop(0), state, loaded, run, settings, pending, log)
-                    progress.report("transform", done, len(todo))
-            while window:
-                done += _drain(window.pop(0), state, loaded, run, settings, pending, log)
+            if len(window) > 2 * settings.workers:
+                done += _drain(window.pop(0), state, loaded, run, settings, pending, log, timings)
                 progress.report("transform", done, len(todo))
-        finally:
-            workers.close()
-        progress.report("publish", 0, 1)
-        rows, checks = publish(settings, run, parts, pending, log, started, flow_run_id)
-        progress.report("publish", 1, 1)
+        while window:
+            done += _drain(window.pop(0), state, loaded, run, settings, pending, log, timings)
+            progress.report("transform", done, len(todo))
+    finally:
+        workers.close()
+    return pending
+
+
+def _flow_run_id() -> str | None:
+    ctx = get_run_context()
+    flow_run = getattr(ctx, "flow_run", None)
+    return str(flow_run.id) if flow_run is not None else None
+
+
+def _summary(run: RunInfo, log: list[LogRow], rows: dict[str, int], checks: list[CheckResult], started: float,
+             settings: Settings) -> RunSummary:
     c = _counts(log)
-    summary = RunSummary(
+    return RunSummary(
         run_id=run.run_id, status="completed", outcomes=dict(Counter(r.outcome for r in log)),
         docs_seen=len(log), docs_new=c["new"], docs_changed=c["changed"], docs_unchanged=c["unchanged"],
         docs_duplicate=c["duplicate"], docs_skipped=c["skipped"], docs_rejected=c["rejected"],
@@ -339,17 +401,18 @@ def ingest(settings: Settings | None = None) -> RunSummary:
                  for r in sorted(log, key=lambda r: r.source_uri)
                  if r.outcome in ("rejected", "needs_review", "skipped")],
     )
-    logger.info("run %s: %s", run.run_id, summary.outcomes)
-    return summary
 
 
 def _drain(
     entry: tuple[int, PrefectFuture[BatchResult] | Future[BatchResult]], state: LedgerState, loaded: set[str],
-    run: RunInfo, settings: Settings, pending: list[PartInfo], log: list[LogRow],
+    run: RunInfo, settings: Settings, pending: list[PartInfo], log: list[LogRow], timings: Timings,
 ) -> int:
     n, future = entry
     result = future.result()
-    parts, rows = store_batch(n, result, state, loaded, run, settings.parquet_dir)
+    for stage, seconds in result.seconds.items():
+        timings.seconds[f"worker.{stage}"] = round(timings.seconds.get(f"worker.{stage}", 0.0) + seconds, 3)
+    with timings("write"):
+        parts, rows = store_batch(n, result, state, loaded, run, settings.parquet_root)
     pending.extend(parts)
     log.extend(rows)
     return len(result.items)

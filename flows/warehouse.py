@@ -8,7 +8,9 @@ snapshot; the next connection sees the new one.
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,13 +20,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flows.store import PartInfo, parts_of, read_columns
+from flows.store import PartInfo, Root, filesystem, part_url, parts_of, read_columns
 
 # Tables with one row set per document, rebuilt from Parquet parts by doc_id.
 DOC_TABLES = ("documents", "sections", "sentences", "metrics", "entity_mentions", "terms", "keywords")
 # Tables rebuilt from all committed parts on every publish (small).
 LOG_TABLES = ("ingest_log", "runs")
 SCHEMA_VERSION = "1"
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class WarehouseError(RuntimeError):
@@ -92,7 +95,7 @@ def _create_schema(con: duckdb.DuckDBPyConnection, tables_sql: Path) -> None:
     con.execute("create table _doc_parts (doc_id varchar, part varchar)")
 
 
-def _desired_parts(root: Path, parts: list[PartInfo], keep: set[str]) -> pa.Table:
+def _desired_parts(root: Root, parts: list[PartInfo], keep: set[str]) -> pa.Table:
     """doc_id -> the part (file name) holding its newest rows, for documents in `keep`."""
     docs = parts_of(parts, "documents")
     rows: dict[str, str] = {}
@@ -106,7 +109,7 @@ def _desired_parts(root: Path, parts: list[PartInfo], keep: set[str]) -> pa.Tabl
     return pa.table({"doc_id": list(rows), "part": list(rows.values())})
 
 
-def sync(con: duckdb.DuckDBPyConnection, root: Path, parts: list[PartInfo], keep: set[str]) -> None:
+def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep: set[str]) -> None:
     """Make the document tables hold exactly the documents in `keep`, each from its newest part,
     touching only documents that changed; rebuild the ledger tables from all parts."""
     desired = _desired_parts(root, parts, keep)
@@ -129,7 +132,7 @@ def sync(con: duckdb.DuckDBPyConnection, root: Path, parts: list[PartInfo], keep
     con.execute("delete from _doc_parts where doc_id in (select doc_id from _drop)")
     wanted_parts = {r[0] for r in con.execute("select distinct part from _add").fetchall()}
     for table in DOC_TABLES:
-        files = [str(root / p.path) for p in parts_of(parts, table) if p.path.rsplit("/", 1)[-1] in wanted_parts]
+        files = [part_url(root, p.path) for p in parts_of(parts, table) if p.path.rsplit("/", 1)[-1] in wanted_parts]
         if not files:
             continue
         con.execute(
@@ -141,7 +144,7 @@ def sync(con: duckdb.DuckDBPyConnection, root: Path, parts: list[PartInfo], keep
     con.execute("insert into _doc_parts select doc_id, part from _add")
     for table in LOG_TABLES:
         con.execute(f'delete from "{table}"')  # noqa: S608 - fixed names
-        files = [str(root / p.path) for p in parts_of(parts, table)]
+        files = [part_url(root, p.path) for p in parts_of(parts, table)]
         if files:
             con.execute(f'insert into "{table}" by name select * from read_parquet(?)', [files])  # noqa: S608
     # A run that failed after committing is recorded again with its final status: keep the last.
@@ -152,21 +155,30 @@ def sync(con: duckdb.DuckDBPyConnection, root: Path, parts: list[PartInfo], keep
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> None:
-    """Fill each ref_<stem> table declared in 00_tables.sql from seeds/reference/<stem>.csv."""
-    declared = {
-        r[0]
-        for r in con.execute(
-            "select table_name from duckdb_tables() where table_name like 'ref\\_%' escape '\\'"
-        ).fetchall()
-    }
-    for table in sorted(declared):
-        csv = reference_dir / f"{table.removeprefix('ref_')}.csv"
-        con.execute(f'delete from "{table}"')  # noqa: S608 - names from the catalog
-        if csv.exists():
-            con.execute(
-                f'insert into "{table}" by name select * from read_csv(?, header = true, all_varchar = true)',  # noqa: S608
-                [str(csv)],
-            )
+    """Fill each ref_<stem> table declared in 00_tables.sql from seeds/reference/<stem>.csv
+    (columns matched by name; lines starting with # are comments)."""
+    declared = con.execute(
+        "select table_name, list(column_name order by column_index) from duckdb_columns() "
+        "where table_name like 'ref\\_%' escape '\\' group by table_name order by table_name"
+    ).fetchall()
+    for table, columns in declared:
+        con.table(table).filter("false")  # validates the name against the catalog
+        con.execute("delete from " + duckdb_identifier(table))
+        path = reference_dir / f"{table.removeprefix('ref_')}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        data = pa.table({c: [r.get(c) or None for r in rows] for c in columns},
+                        schema=pa.schema([(c, pa.string()) for c in columns]))
+        con.from_arrow(data).insert_into(table)
+
+
+def duckdb_identifier(name: str) -> str:
+    """A quoted identifier for a name that came from the catalog or a constant."""
+    if not _IDENT.fullmatch(name):
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return '"' + name + '"'
 
 
 def run_sql_files(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
@@ -193,33 +205,38 @@ def build(
     staging: Path,
     sql_dir: Path,
     reference_dir: Path,
-    root: Path,
+    root: Root,
     parts: list[PartInfo],
     keep: set[str],
+    fresh: bool = False,
 ) -> PublishResult:
-    """Build the next warehouse at `staging`, starting from a copy of `target` when it is
-    compatible; returns row counts. Does not publish."""
+    """Build the next warehouse at `staging` and return its row counts; does not publish. It starts
+    from a copy of `target` when that is compatible (only changed documents are touched), or from
+    an empty database when `fresh` or when there is none."""
     staging.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    if target.exists():
+    if target.exists() and not fresh:
         shutil.copyfile(target, staging)
-    tables_sql, derive, views = sql_files(sql_dir)
-    with staging_connection(staging) as con:
-        if not _has_schema(con):
-            con.close()
-            staging.unlink(missing_ok=True)
-            with staging_connection(staging) as fresh:
-                _create_schema(fresh, tables_sql)
-            return build_into(staging, sql_dir, reference_dir, root, parts, keep)
+        with staging_connection(staging) as con:
+            compatible = _has_schema(con)
+        if not compatible:
+            staging.unlink()
+    if not staging.exists():
+        tables_sql, _derive, _views = sql_files(sql_dir)
+        with staging_connection(staging) as con:
+            _create_schema(con, tables_sql)
     return build_into(staging, sql_dir, reference_dir, root, parts, keep)
 
 
 def build_into(
-    staging: Path, sql_dir: Path, reference_dir: Path, root: Path, parts: list[PartInfo], keep: set[str]
+    staging: Path, sql_dir: Path, reference_dir: Path, root: Root, parts: list[PartInfo], keep: set[str]
 ) -> PublishResult:
     _tables_sql, derive, views = sql_files(sql_dir)
     with staging_connection(staging) as con:
+        fs = filesystem(root)
+        if fs is not None:  # s3:// and other fsspec URLs: DuckDB reads the parts through fsspec
+            con.register_filesystem(fs)
         con.execute("begin")
         sync(con, root, parts, keep)
         load_reference(con, reference_dir)
