@@ -285,19 +285,42 @@ def _continues(prev: str, nxt: str) -> bool:
         return True  # a title wrapped before its last character: 政府工作报 / 告
     if any(ch in prev for ch in "。！？；!?;"):
         return True  # a paragraph that already holds sentences and stops mid-word
+    if len(prev) >= 40 and any(ch in prev for ch in "，,、：:"):
+        return True  # a long clause stopping mid-word: no heading runs this long
     return last in _DANGLING and len(prev) >= 4
 
 
 def join_broken_lines(lines: list[str], *, surely_only: bool = False) -> list[str]:
-    """Join each line to the one before when it continues that line's sentence."""
+    """Join each line to the one before when it continues that line's sentence. In the sure
+    pass, a short fragment followed by a line opening with punctuation is a link's text cut out
+    of its sentence (Wikisource: 我们贯彻 / 民族区域自治法 / ，支持……): all three join."""
     test = _continues_surely if surely_only else _continues
     out: list[str] = []
+    fragment = False  # out[-1] ended as a bare short fragment that the line before did not end
     for line in lines:
         if out and test(out[-1], line):
+            if surely_only and fragment and len(out) > 1 and _link_fragment_continues(out[-2], out[-1]):
+                tail = out.pop()
+                out[-1] += tail
             out[-1] += line
+            fragment = False
         else:
             out.append(line)
+            fragment = len(line) <= 20 and not _SENTENCE_PUNCT.search(line)
     return out
+
+
+def _link_fragment_continues(prev: str, fragment: str) -> bool:
+    last = prev[-1]
+    return (
+        (last.isalnum() or last in _OPENERS)
+        and not any(p in prev[-1:] for p in _TERMINAL)
+        and not (_is_heading_like(prev) or _is_heading_like(fragment))
+        and not _SALUTATION_LINE.match(prev)
+    )
+
+
+_SALUTATION_LINE = re.compile(r"^各位(代表|委员|常委|同志)")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ import contextlib
 import datetime as dt
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, Literal
 
-from transforms.models import Frozen
+from transforms.models import Frozen, Part
 from transforms.regions import (
     NATIONAL_CODE,
     Region,
@@ -316,8 +316,9 @@ def report_years(headings: list[str], text: str, reference_year: int | None) -> 
             review_year = passed.pop()
         elif relative_review and (plan_year or reference_year):
             review_year = (plan_year or reference_year or 0) - 1
-    if plan_year is None and review_year is not None and reference_year == review_year + 1 and "今年" in text:
-        # Delivered the year after the one it reviews and speaking of 今年: it plans that year.
+    if plan_year is None and review_year is not None and reference_year == review_year + 1 and text.count("今年") >= 3:
+        # Delivered the year after the one it reviews and speaking of 今年 again and again (its
+        # tasks "今年要……"): it plans that year. One passing 从今年起 is not enough (1988).
         plan_year = reference_year
     return review_year, plan_year
 
@@ -532,3 +533,35 @@ def _speaker(block: list[str], region: Region | None) -> tuple[str | None, str |
 def count_names(text: str, index: RegionIndex) -> Counter[str]:
     """Region-name mentions in `text` (a thin re-export for tests and callers)."""
     return mention_counts(text, index)
+
+
+# ---------------------------------------------------------------------------------------------
+# The first half of the pipeline: a source's bytes or text to clean Simplified text + metadata.
+
+
+class Prepared(Frozen):
+    """A source made ready for the row transforms: its clean Simplified text, what it was before
+    conversion, its script, metadata, and the part every section without one defaults to."""
+
+    text: str
+    original_text: str | None
+    script: Literal["simplified", "traditional"]
+    meta: DocumentMeta
+    default_part: Part
+
+
+def prepare(
+    media_type: str, text: str | None, data: bytes | None, source_meta: dict[str, Any], regions: tuple[Region, ...]
+) -> Prepared:
+    """Extract (HTML/PDF/DOCX), clean, convert to Simplified, read the metadata. Raises
+    transforms.extract.ExtractError when the source holds no usable text."""
+    from transforms.clean import clean_text, to_simplified_kept
+    from transforms.extract import raw_text
+    from transforms.structure import default_part_for, find_headings
+
+    simplified, original, script = to_simplified_kept(clean_text(raw_text(media_type, text, data)))
+    headings = [h for _, _, h in find_headings(simplified)]
+    meta = extract_metadata(simplified, source_meta, regions, headings)
+    return Prepared(
+        text=simplified, original_text=original, script=script, meta=meta, default_part=default_part_for(meta.title)
+    )

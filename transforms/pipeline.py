@@ -9,15 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from transforms import TRANSFORM_VERSION
-from transforms.clean import clean_text, dedup_key, to_simplified_kept
+from transforms.clean import dedup_key
 from transforms.entities import extract_entities
-from transforms.extract import ExtractError, raw_text
-from transforms.metadata import extract_metadata
+from transforms.extract import ExtractError
+from transforms.metadata import prepare
 from transforms.metrics import extract_metrics
 from transforms.models import Document, DocumentRows, Reject, SourceDoc
 from transforms.resources import Resources
 from transforms.segment import segment_text
-from transforms.structure import find_headings, split_sections, split_sentences
+from transforms.structure import split_sections, split_sentences
 from transforms.terms import count_terms, textrank_keywords
 from transforms.themes import document_themes
 
@@ -49,12 +49,13 @@ def process(
     entities, terms, themes), so a caller can time the stages (flows/work.py does) without this
     module reading a clock."""
     try:
-        raw = raw_text(source.media_type, source.text, source.data)
+        # Extracted, cleaned, then Simplified (the original kept): offsets, metadata and analysis
+        # read Simplified text (transforms/metadata.py::prepare).
+        prepared = prepare(source.media_type, source.text, source.data, source.source_meta, resources.regions)
     except ExtractError as exc:
         return Reject(source_uri=source.source_uri, source_name=source.source_name, reason_code=exc.code,
                       message=str(exc))
-    # Cleaned, then Simplified (the original kept): offsets, metadata and analysis read Simplified.
-    text, original_text, script = to_simplified_kept(clean_text(raw))
+    text, doc_meta = prepared.text, prepared.meta
     if len(dedup_key(text)) < MIN_CHARS:
         return Reject(
             source_uri=source.source_uri,
@@ -65,8 +66,6 @@ def process(
     doc_id = doc_id_for(text)
     lap("clean")
     meta = source.source_meta
-    headings = find_headings(text)
-    doc_meta = extract_metadata(text, meta, resources.regions, [h for _, _, h in headings])
     document = Document(
         doc_id=doc_id,
         source_uri=source.source_uri,
@@ -75,17 +74,23 @@ def process(
         content_sha256=source.content_sha256,
         media_type=source.media_type,
         encoding=source.encoding,
-        script=script,
+        script=prepared.script,
         char_count=len(text),
         text=text,
-        original_text=original_text,
+        original_text=prepared.original_text,
         **doc_meta.model_dump(),
         transform_version=TRANSFORM_VERSION,
         run_id=run.run_id,
         ingested_at=run.ingested_at,
     )
     lap("metadata")
-    sections = split_sections(doc_id, text, review_year=doc_meta.review_year, plan_year=doc_meta.plan_year)
+    sections = split_sections(
+        doc_id,
+        text,
+        review_year=doc_meta.review_year,
+        plan_year=doc_meta.plan_year,
+        default_part=prepared.default_part,
+    )
     sentences = split_sentences(doc_id, text, sections)
     lap("structure")
     # Segmented once; terms, keywords and entities all read these tokens.

@@ -86,7 +86,7 @@ def heading_rank(line: str) -> int | None:
             inner = line[:-1]
             if line[-1] in "；;，," or (line[-1] == "。" and len(line) > 30):
                 return None  # an item of a list inside a paragraph
-            if rank >= 2 and any(p in inner for p in "。；;"):
+            if any(p in inner for p in "。；;"):
                 return None  # 1．加强学习。做好……：an enumerated paragraph, not a heading
             return rank
     return None
@@ -139,6 +139,14 @@ _REVIEW_OPENING = re.compile(r"一年来|过去一年|过去的一年|五年来|
 _PLAN_OPENING = re.compile(r"今年|明年|今后|新的一年")
 
 
+_RETROSPECTIVE_TITLE = re.compile(r"综述|回顾|巡礼|纪实")
+
+
+def default_part_for(title: str | None) -> Part:
+    """review for a retrospective article (……高质量发展综述), else other."""
+    return "review" if title and _RETROSPECTIVE_TITLE.search(title) else "other"
+
+
 def classify_part(heading: str) -> Part:
     """review, plan or other, from the words of a heading."""
     if any(w in heading for w in _REVIEW_WORDS):
@@ -165,7 +173,7 @@ def _unnumbered(line: str, prev: str | None, nxt: str | None) -> bool:
     if prev is None or nxt is None:
         return False
     prev_ends_body = prev[-1] in _END_PUNCT or prev[-1] in "”’）)" or heading_rank(prev) is not None
-    next_is_body = len(nxt) > len(line) and any(p in nxt for p in "。；！？")
+    next_is_body = any(p in nxt for p in "。；！？")
     return prev_ends_body and next_is_body
 
 
@@ -186,10 +194,12 @@ def find_headings(text: str) -> list[tuple[int, int, str]]:
         if not line:
             continue
         rank = heading_rank(line)
+        if rank is not None and i > 0 and lines[i - 1].endswith(("；", ";")):
+            rank = None  # the last item of a list whose items end in ；
         if rank is not None:
             found.append((offsets[i], rank, line.rstrip("。")))
             continue
-        run_in = _run_in(line)
+        run_in = _run_in(line) if i == 0 or not lines[i - 1].endswith(("；", ";")) else None
         if run_in is not None:
             found.append((offsets[i], run_in[0], run_in[1]))
             continue
@@ -199,24 +209,32 @@ def find_headings(text: str) -> list[tuple[int, int, str]]:
 
 
 def _run_in(line: str) -> tuple[int, str] | None:
+    """A numbered first sentence ending in 。 with more text after it; an item ending in ；
+    belongs to a list (一、…；二、…；) and is no heading."""
     for rank, pattern in _RUN_IN:
         if pattern.match(line):
             m = _FIRST_SENTENCE.search(line)
-            if m and m.start() <= _MAX_RUN_IN_CHARS:
+            if m and m.start() <= _MAX_RUN_IN_CHARS and m.group() == "。" and m.end() < len(line):
                 return rank, line[: m.start()]
     return None
 
 
 def split_sections(
-    doc_id: str, text: str, *, review_year: int | None = None, plan_year: int | None = None
+    doc_id: str,
+    text: str,
+    *,
+    review_year: int | None = None,
+    plan_year: int | None = None,
+    default_part: Part = "other",
 ) -> list[Section]:
     """One row per heading plus the root section 0; a section runs until the next heading of the
     same or a higher rank.
 
     Parts, for a top-level heading: its own words (回顾 → review, 任务 → plan), else a year it
     names (the report's review_year → review, plan_year → plan), else the opening words of its
-    body (一年来 → review, 今年 → plan), else the tense of its body (要/将 against 了), else the
-    part of the section before it when that was plan (a report does not go back to reviewing).
+    body (一年来 → review, 今年 → plan), else `default_part` (review for a retrospective such as
+    a 综述), else the tense of its body (要/将 against 了), else the part of the section before it
+    when that was plan (a report does not go back to reviewing).
     A child keeps its parent's part; under an 'other' parent it decides by its own words."""
     rows: list[dict[str, object]] = [
         {"id": 0, "parent": None, "depth": 0, "rank": -1, "heading": "", "part": "other", "start": 0, "end": len(text)}
@@ -235,7 +253,9 @@ def split_sections(
             if part == "other":
                 part = _part_from_year(heading, review_year, plan_year)
             if part == "other" and parent == 0:
-                part = _part_from_body(text, start)
+                part = _part_from_body(text, start, use_tense=default_part == "other")
+                if part == "other":
+                    part = default_part
                 if part == "other" and last_top_part == "plan":
                     part = "plan"
         if parent == 0:
@@ -286,7 +306,7 @@ _PLAN_TENSE = re.compile(r"要|将|必须|继续|今年|明年|今后")
 _REVIEW_TENSE = re.compile(r"了|取得|完成|实现|增长|提高")
 
 
-def _part_from_body(text: str, line_start: int) -> Part:
+def _part_from_body(text: str, line_start: int, *, use_tense: bool = True) -> Part:
     """review or plan from the opening of a section's body, else other."""
     body_start = text.find("\n", line_start)
     if body_start < 0:
@@ -298,6 +318,8 @@ def _part_from_body(text: str, line_start: int) -> Part:
         return "review"
     if _PLAN_OPENING.search(first):
         return "plan"
+    if not use_tense:
+        return "other"
     plan = len(_PLAN_TENSE.findall(opening))
     review = len(_REVIEW_TENSE.findall(opening))
     if plan >= 3 and plan >= 2 * review:
