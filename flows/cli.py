@@ -41,8 +41,25 @@ class Format(str, Enum):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
     raise typer.Exit(code)
+
+
+def _fail_unexpected(command: str, exc: BaseException, warehouse: Path) -> None:
+    """An error baogao did not anticipate: a one-line explanation, the traceback in a file."""
+    import datetime as dt
+    import traceback
+
+    logs = warehouse / "logs"
+    try:
+        logs.mkdir(parents=True, exist_ok=True)
+        path = logs / f"{command}-error-{dt.datetime.now():%Y%m%dT%H%M%S}.txt"
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        where = f"the full traceback is in {path}"
+    except OSError:
+        where = "the traceback could not be saved"
+    _fail(f"{command} failed: {type(exc).__name__}: {exc}\n{where}; the previous warehouse is unchanged. "
+          "Please report it with that file if the message does not say what to fix.")
 
 
 @app.command()
@@ -56,6 +73,17 @@ def ingest(
     lock_timeout: Annotated[
         float, typer.Option(help="Seconds to wait for another running ingest before giving up.")
     ] = 60.0,
+    runner: Annotated[
+        str, typer.Option(help="Where batches run: local (a process pool here) or dask (a Dask cluster).")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler for --runner dask (tcp://HOST:8786). Default: a temporary local cluster."),
+    ] = None,
+    parquet_url: Annotated[
+        str | None,
+        typer.Option(help="Parquet tree at this fsspec URL (s3://bucket/prefix) instead of <warehouse>/parquet."),
+    ] = None,
 ) -> None:
     """Ingest reports (.txt .html .htm .pdf .docx, corpus .jsonl/.csv, optionally .gz) into the warehouse.
 
@@ -65,11 +93,15 @@ def ingest(
     """
     configure_prefect()
     from flows import progress
-    from flows.ingest import QualityGateFailed, ingest as ingest_flow
+    from flows.ingest import QualityGateFailed
     from flows.lock import LockTimeout
+    from flows.runners import RUNNERS, RunnerUnavailable, run_ingest
     from flows.warehouse import WarehouseError
 
-    overrides: dict[str, Any] = {"warehouse_dir": warehouse, "lock_timeout_seconds": lock_timeout}
+    if runner not in RUNNERS:
+        _fail(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+    overrides: dict[str, Any] = {"warehouse_dir": warehouse, "lock_timeout_seconds": lock_timeout,
+                                 "runner": runner, "dask_address": address, "parquet_url": parquet_url}
     if paths:
         overrides["sources"] = paths
     if workers is not None:
@@ -89,13 +121,17 @@ def ingest(
     progress.set_callback(on_progress)
     try:
         with bar:
-            summary = ingest_flow(settings)
+            summary = run_ingest(settings)
+    except RunnerUnavailable as exc:
+        _fail(str(exc))
     except LockTimeout as exc:
         _fail(str(exc))
     except QualityGateFailed as exc:
         _fail(str(exc))
     except WarehouseError as exc:
         _fail(str(exc))
+    except Exception as exc:  # never a bare traceback to a user: say what failed, keep the details
+        _fail_unexpected("ingest", exc, warehouse)
     finally:
         progress.set_callback(None)
     _print_summary(summary)
@@ -185,7 +221,7 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: Format) ->
 @app.command()
 def tables(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     """List every table and view of the warehouse with its grain and row count."""
-    from flows.warehouse import WarehouseError, read_only_connection
+    from flows.warehouse import WarehouseError, duckdb_identifier, read_only_connection
 
     try:
         con = read_only_connection(warehouse / "warehouse.duckdb")
@@ -203,11 +239,194 @@ def tables(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
         for col in ("name", "kind", "rows", "grain"):
             t.add_column(col, overflow="fold")
         for name, kind, comment in objects:
-            count = con.execute(f'select count(*) from "{name}"').fetchall()[0][0]  # noqa: S608 - catalog names
+            count = con.execute("select count(*) from " + duckdb_identifier(name)).fetchall()[0][0]
             t.add_row(name, kind, f"{count:,}", comment or "")
     finally:
         con.close()
     console.print(t)
+
+
+@app.command()
+def rebuild(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
+    """Recreate warehouse.duckdb from the Parquet parts alone (the source of truth), check it and
+    publish it. Use it after deleting or damaging the DuckDB file, or after changing sql/."""
+    configure_prefect()
+    from flows.ingest import QualityGateFailed
+    from flows.lock import LockTimeout
+    from flows.rebuild import rebuild as rebuild_flow
+
+    try:
+        rows, checks, seconds = rebuild_flow(Settings(warehouse_dir=warehouse))
+    except (LockTimeout, QualityGateFailed) as exc:
+        _fail(str(exc))
+        return
+    except Exception as exc:
+        _fail_unexpected("rebuild", exc, warehouse)
+        return
+    t = Table(title=f"rebuilt {warehouse / 'warehouse.duckdb'} in {seconds:.1f} s")
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    for name, n in sorted(rows.items()):
+        t.add_row(name, f"{n:,}")
+    console.print(t)
+    console.print(f"{sum(c.passed for c in checks)}/{len(checks)} quality checks passed")
+
+
+@app.command()
+def status(
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    last: Annotated[int, typer.Option(help="How many recent runs to show.")] = 5,
+) -> None:
+    """The last runs and their outcome, the inputs the last run did not load, and the warehouse's age."""
+    import datetime as dt
+
+    from flows.warehouse import WarehouseError, read_only_connection
+
+    db = warehouse / "warehouse.duckdb"
+    try:
+        con = read_only_connection(db)
+    except WarehouseError as exc:
+        _fail(str(exc))
+        return
+    try:
+        runs = con.execute(
+            "select run_id, status, started_at, seconds, docs_seen, docs_new, docs_changed, docs_unchanged, "
+            "docs_duplicate, docs_rejected + docs_needs_review + docs_skipped, coalesce(message, '') "
+            "from runs order by run_id desc limit ?",
+            [last],
+        ).fetchall()
+        latest = runs[0][0] if runs else None
+        rejects = con.execute(
+            "select source_uri, error_code, message from rejects where run_id = ? order by source_uri", [latest]
+        ).fetchall()
+        docs = con.execute("select count(*) from documents").fetchall()[0][0]
+    finally:
+        con.close()
+    age = dt.datetime.now() - dt.datetime.fromtimestamp(db.stat().st_mtime)
+    console.print(f"warehouse {db}: {docs:,} documents, published {_age(age)} ago")
+    lock = warehouse / ".ingest.lock"
+    if _lock_held(lock):
+        console.print(f"[yellow]an ingest is running now[/] ({lock.read_text(encoding='utf-8')})")
+    t = Table(title="recent runs")
+    for col in ("run", "status", "started (UTC)", "seconds", "seen", "new", "changed", "unchanged",
+                "duplicate", "not loaded", "message"):
+        t.add_column(col, overflow="fold")
+    for r in runs:
+        t.add_row(r[0], r[1], f"{r[2]:%Y-%m-%d %H:%M}", f"{r[3] or 0:.1f}", *(str(v) for v in r[4:10]), r[10])
+    console.print(t)
+    if rejects:
+        rt = Table(title=f"not loaded in run {latest}")
+        for col in ("input", "reason", "message"):
+            rt.add_column(col, overflow="fold")
+        for uri, code, message in rejects:
+            rt.add_row(_short_uri(uri), code, message)
+        console.print(rt)
+
+
+def _age(delta: Any) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    if seconds < 172800:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def _lock_held(path: Path) -> bool:
+    import fcntl
+    import os
+
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+@app.command()
+def serve(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to ingest on every run. Default: seeds/.")
+    ] = None,
+    cron: Annotated[str, typer.Option(help="When to run, as a cron expression (server time zone).")] = "0 2 * * *",
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    name: Annotated[str, typer.Option(help="Name of the Prefect deployment.")] = "nightly",
+) -> None:
+    """Serve the ingest flow as a Prefect deployment on a schedule (runs until interrupted).
+
+    Runs are visible in the Prefect UI of the server in PREFECT_API_URL (see README: Scheduling).
+    At most one scheduled ingest runs at a time.
+    """
+    configure_prefect()
+    from flows.ingest import ingest as ingest_flow
+
+    overrides: dict[str, Any] = {"warehouse_dir": warehouse.absolute()}
+    if paths:
+        overrides["sources"] = [p.absolute() for p in paths]
+    settings = Settings(**overrides)
+    console.print(f"serving deployment baogao-ingest/{name} on cron '{cron}'; Ctrl-C stops it")
+    ingest_flow.serve(
+        name=name,
+        cron=cron,
+        parameters={"settings": settings.model_dump(mode="json")},
+        limit=1,
+        description="Nightly baogao ingest: new and changed reports into the warehouse.",
+    )
+
+
+@app.command()
+def docs(
+    output: Annotated[Path, typer.Option(help="Where to write the data dictionary.")] = REPO_ROOT / "docs" / "warehouse.md",
+) -> None:
+    """Regenerate the data dictionary (docs/warehouse.md) from the COMMENT ON statements in sql/."""
+    from flows.docs import write
+
+    text = write(REPO_ROOT / "sql", output)
+    console.print(f"wrote {output} ({text.count(chr(10) + '## ')} tables and views)")
+
+
+@app.command()
+def verify(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
+    """Scrub the warehouse: re-hash every Parquet part against its manifest, read every page with
+    checksum verification, and read every table of the database. Exits 1 when anything is damaged.
+
+    Damage inside a Parquet page does not make queries fail, it makes them return wrong values;
+    run this on a schedule (e.g. nightly) to find it."""
+    from flows.verify import verify as scrub
+
+    if not warehouse.is_dir():
+        _fail(f"no warehouse folder at {warehouse}; run `baogao ingest` first or pass --warehouse")
+    try:
+        report = scrub(warehouse)
+    except OSError as exc:
+        _fail(f"could not read the warehouse folder: {exc}")
+        return
+    console.print(
+        f"checked {report.parts_checked} Parquet parts and {report.tables_checked} tables "
+        f"({report.rows_checked:,} rows read)"
+    )
+    if report.leftovers:
+        console.print(
+            f"{len(report.leftovers)} file(s) left by interrupted runs (not part of the warehouse; the next ingest "
+            "removes them once they are an hour old)"
+        )
+    if report.ok:
+        console.print("[green]no damage found[/]")
+        return
+    t = Table(title="damage found")
+    for col in ("where", "what", "what to do"):
+        t.add_column(col, overflow="fold")
+    for p in report.problems:
+        t.add_row(p.where, p.what, p.fix)
+    console.print(t)
+    raise typer.Exit(1)
 
 
 def main() -> None:

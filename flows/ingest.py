@@ -28,15 +28,16 @@ from pydantic import BaseModel, ConfigDict
 from flows import progress
 from flows.checks import CheckResult, run_checks
 from flows.report import Timings, report_run
-from flows.inputs import FoundFile, WorkItem, corpus_rows, find, walk
+from flows.inputs import SUPPORTED, FoundFile, Limits, WorkItem, discover_inputs, document_item, expand, too_large
 from flows.lock import writer_lock
+from flows.reconcile import reconcile_for, run_lease
 from flows.seeds import load_resources
 from flows.settings import Settings
 from flows.runners import transform_here
 from flows.store import PartInfo, Root, commit_run, committed_parts, parts_of, read_columns, write_part
 from flows.warehouse import build, staging_connection, swap_in
 from flows.work import BatchResult, Workers
-from transforms import TRANSFORM_VERSION
+from flows.versions import transform_version
 from transforms.arrow import to_table
 from transforms.ledger import (
     INGEST_LOG_SCHEMA,
@@ -111,11 +112,11 @@ def new_run_id(now: dt.datetime) -> str:
 @task(cache_policy=NO_CACHE)
 def discover(sources: list[Path]) -> list[FoundFile | Reject]:
     """List every input file under the sources with its content hash."""
-    return [find(p) for p in walk(sources)]
+    return discover_inputs(sources)
 
 
 @task(cache_policy=NO_CACHE)
-def read_state(parquet_dir: Root) -> tuple[list[PartInfo], LedgerState]:
+def read_state(parquet_dir: Root, version: str) -> tuple[list[PartInfo], LedgerState]:
     """The committed parts and the ledger state they describe."""
     parts = committed_parts(parquet_dir)
     log = read_columns(
@@ -125,7 +126,7 @@ def read_state(parquet_dir: Root) -> tuple[list[PartInfo], LedgerState]:
     docs = read_columns(parquet_dir, parts_of(parts, "documents"), ["doc_id", "transform_version"])
     current = (
         [d for d, v in zip(docs.column("doc_id").to_pylist(), docs.column("transform_version").to_pylist(), strict=True)
-         if v == TRANSFORM_VERSION]
+         if v == version]
         if docs is not None else []
     )
     rows = list(zip(*(log.column(c).to_pylist() for c in log.column_names), strict=True)) if log is not None else []
@@ -142,7 +143,7 @@ def _reject_row(run: RunInfo, r: Reject, sha: str | None = None) -> LogRow:
 
 
 @task(cache_policy=NO_CACHE)
-def plan(found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, max_bytes: int
+def plan(found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, limits: Limits
          ) -> tuple[list[WorkItem], list[LogRow]]:
     """Split inputs into work to do and ledger rows decided already (unchanged, rejected)."""
     todo: list[WorkItem] = []
@@ -163,21 +164,17 @@ def plan(found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, max_
         elif f.kind == "unsupported":
             decided.append(_log(run, f.uri, f.name, "rejected", "unsupported_type",
                                 f"'{f.path.suffix or f.name}' files are not reports baogao reads; supported: "
-                                ".txt .html .htm .pdf .docx and corpus files .jsonl .csv (optionally .gz)",
-                                content_sha256=f.sha256))
-        elif f.size > max_bytes:
-            decided.append(_log(run, f.uri, f.name, "rejected", "too_large",
-                                f"the file has {f.size:,} bytes, over the limit of {max_bytes:,}; "
-                                "split it or raise BAOGAO_MAX_FILE_BYTES", content_sha256=f.sha256))
-        elif f.kind in ("corpus_jsonl", "corpus_csv"):
-            for row in corpus_rows(f):
+                                f"{SUPPORTED}", content_sha256=f.sha256))
+        elif f.kind in ("corpus_jsonl", "corpus_csv", "archive_zip", "archive_tar"):
+            for row in expand(f, limits):
                 if isinstance(row, Reject):
                     decided.append(_reject_row(run, row))
                 else:
                     consider(row)
+        elif f.size > limits.max_file_bytes:
+            decided.append(_reject_row(run, too_large(f.uri, f.name, f.size, limits.max_file_bytes), f.sha256))
         else:
-            assert f.sha256 is not None
-            consider(WorkItem(uri=f.uri, name=f.name, kind=f.kind, content_sha256=f.sha256, path=f.path))
+            consider(document_item(f))
     return todo, decided
 
 
@@ -200,6 +197,8 @@ def store_batch(
             continue
         assert item.doc_id is not None
         outcome, reason, message = classify(state, item.uri, item.doc_id, loaded)
+        if item.note:
+            message = f"{message}; {item.note}"
         rows.append(_log(run, item.uri, item.name, outcome, reason, message, doc_id=item.doc_id,
                          duplicate_of=item.doc_id if outcome == "duplicate" else None,
                          content_sha256=item.content_sha256))
@@ -264,7 +263,7 @@ def publish(
     # The commit point: from here the run's parts are part of the warehouse, even if the swap
     # below is interrupted (the next run's build picks them up).
     with timings("swap"):
-        commit_run(root, run.run_id, [*pending, log_part, run_part], TRANSFORM_VERSION)
+        commit_run(root, run.run_id, [*pending, log_part, run_part], run.transform_version)
         swap_in(staging, settings.database_path)
     rows = dict(result.rows)
     rows["runs"] = rows.get("runs", 0) + 1
@@ -278,7 +277,7 @@ def record_failure(settings: Settings, run: RunInfo, log: list[LogRow], started:
     root = settings.parquet_root
     row = _run_row(run, _counts(log), {}, time.monotonic() - started, "failed", flow_run_id, message[:2000])
     run_part = write_part(root, "runs", f"{run.run_id}-run", to_table([row], RUNS_SCHEMA, ("run_id",)))
-    commit_run(root, run.run_id, [run_part], TRANSFORM_VERSION)
+    commit_run(root, run.run_id, [run_part], run.transform_version)
     target = settings.database_path
     if not target.exists():
         return
@@ -307,7 +306,7 @@ def _run_row(run: RunInfo, c: Counter[str], rows: dict[str, int], seconds: float
         docs_new=c["new"], docs_changed=c["changed"], docs_unchanged=c["unchanged"], docs_duplicate=c["duplicate"],
         docs_skipped=c["skipped"], docs_rejected=c["rejected"], docs_needs_review=c["needs_review"],
         metrics=rows.get("metrics", 0), entities=rows.get("entities", 0), seconds=round(seconds, 3),
-        transform_version=TRANSFORM_VERSION, prefect_flow_run_id=flow_run_id, message=message,
+        transform_version=run.transform_version, prefect_flow_run_id=flow_run_id, message=message,
     )
 
 
@@ -323,16 +322,21 @@ def ingest(settings: Settings | None = None) -> RunSummary:
     settings = settings or Settings()
     started = time.monotonic()
     now = dt.datetime.now(dt.UTC)
-    run = RunInfo(run_id=new_run_id(now), ingested_at=now.replace(microsecond=0))
+    run = RunInfo(run_id=new_run_id(now), ingested_at=now.replace(microsecond=0),
+                  transform_version=transform_version(settings.seeds_dir))
     flow_run_id = _flow_run_id()
     timings = Timings()
     log: list[LogRow] = []
-    with writer_lock(settings.warehouse_dir, run.run_id, settings.lock_timeout_seconds):
+    with (
+        run_lease(settings.warehouse_dir, flow_run_id),
+        writer_lock(settings.warehouse_dir, run.run_id, settings.lock_timeout_seconds),
+    ):
+        reconcile_for(settings, flow_run_id)  # runs killed earlier: mark Crashed, sweep their debris
         try:
             with timings("discover"):
                 found = discover(settings.sources)
-                parts, state = read_state(settings.parquet_root)
-                todo, decided = plan(found, state, run, settings.max_file_bytes)
+                parts, state = read_state(settings.parquet_root, run.transform_version)
+                todo, decided = plan(found, state, run, Limits.of(settings))
                 log.extend(decided)
             with timings("transform"):
                 pending = transform_all(todo, state, run, settings, log, timings)

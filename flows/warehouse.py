@@ -9,9 +9,11 @@ snapshot; the next connection sees the new one.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,10 +25,12 @@ import pyarrow as pa
 from flows.store import PartInfo, Root, filesystem, part_url, parts_of, read_columns
 
 # Tables with one row set per document, rebuilt from Parquet parts by doc_id.
-DOC_TABLES = ("documents", "sections", "sentences", "metrics", "entity_mentions", "terms", "keywords")
+DOC_TABLES = (
+    "documents", "sections", "sentences", "metrics", "entity_mentions", "terms", "keywords", "document_themes",
+)
 # Tables rebuilt from all committed parts on every publish (small).
 LOG_TABLES = ("ingest_log", "runs")
-SCHEMA_VERSION = "1"
+# The contract is the text of sql/00_tables.sql: a published file built from another text is rebuilt fresh.
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -78,20 +82,24 @@ def staging_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+def schema_version(tables_sql: Path) -> str:
+    return hashlib.sha256(tables_sql.read_bytes()).hexdigest()[:16]
+
+
+def _has_schema(con: duckdb.DuckDBPyConnection, version: str) -> bool:
     row = con.execute(
         "select count(*) from duckdb_tables() where table_name = '_baogao' and schema_name = 'main'"
     ).fetchall()
     if not row[0][0]:
         return False
-    version = con.execute("select value from _baogao where key = 'schema_version'").fetchall()
-    return bool(version) and version[0][0] == SCHEMA_VERSION
+    found = con.execute("select value from _baogao where key = 'schema_version'").fetchall()
+    return bool(found) and found[0][0] == version
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection, tables_sql: Path) -> None:
     con.execute(tables_sql.read_text(encoding="utf-8"))
     con.execute("create table _baogao (key varchar, value varchar)")
-    con.execute("insert into _baogao values ('schema_version', ?)", [SCHEMA_VERSION])
+    con.execute("insert into _baogao values ('schema_version', ?)", [schema_version(tables_sql)])
     con.execute("create table _doc_parts (doc_id varchar, part varchar)")
 
 
@@ -128,7 +136,7 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
         "anti join _doc_parts h on h.doc_id = w.doc_id and h.part = w.part"
     )
     for table in DOC_TABLES:
-        con.execute(f'delete from "{table}" where doc_id in (select doc_id from _drop)')  # noqa: S608 - fixed names
+        con.execute("delete from " + duckdb_identifier(table) + " where doc_id in (select doc_id from _drop)")
     con.execute("delete from _doc_parts where doc_id in (select doc_id from _drop)")
     wanted_parts = {r[0] for r in con.execute("select distinct part from _add").fetchall()}
     for table in DOC_TABLES:
@@ -136,17 +144,17 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
         if not files:
             continue
         con.execute(
-            f'insert into "{table}" by name '  # noqa: S608 - fixed names; files are bound parameters
+            "insert into " + duckdb_identifier(table) + " by name "  # files are bound parameters
             "select * exclude (filename) from read_parquet(?, filename = true) r "
             "semi join _add a on r.doc_id = a.doc_id and regexp_extract(r.filename, '[^/]+$') = a.part",
             [files],
         )
     con.execute("insert into _doc_parts select doc_id, part from _add")
     for table in LOG_TABLES:
-        con.execute(f'delete from "{table}"')  # noqa: S608 - fixed names
+        con.execute("delete from " + duckdb_identifier(table))
         files = [part_url(root, p.path) for p in parts_of(parts, table)]
         if files:
-            con.execute(f'insert into "{table}" by name select * from read_parquet(?)', [files])  # noqa: S608
+            con.execute("insert into " + duckdb_identifier(table) + " by name select * from read_parquet(?)", [files])
     # A run that failed after committing is recorded again with its final status: keep the last.
     con.execute(
         "delete from runs where rowid not in "
@@ -197,7 +205,7 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             "and table_name not like '\\_%' escape '\\' order by table_name"
         ).fetchall()
     ]
-    return {n: con.execute(f'select count(*) from "{n}"').fetchall()[0][0] for n in names}  # noqa: S608
+    return {n: con.execute("select count(*) from " + duckdb_identifier(n)).fetchall()[0][0] for n in names}
 
 
 def build(
@@ -216,14 +224,14 @@ def build(
     staging.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    tables_sql, _derive, _views = sql_files(sql_dir)
     if target.exists() and not fresh:
         shutil.copyfile(target, staging)
         with staging_connection(staging) as con:
-            compatible = _has_schema(con)
+            compatible = _has_schema(con, schema_version(tables_sql))
         if not compatible:
             staging.unlink()
     if not staging.exists():
-        tables_sql, _derive, _views = sql_files(sql_dir)
         with staging_connection(staging) as con:
             _create_schema(con, tables_sql)
     return build_into(staging, sql_dir, reference_dir, root, parts, keep)
@@ -253,8 +261,14 @@ def swap_in(staging: Path, target: Path) -> None:
     wal = target.with_name(target.name + ".wal")
     if wal.exists():
         # A WAL left by a crashed writer would make the new file unopenable ("WAL does not match
-        # database file"); nothing writes the published file, so it holds nothing we need.
-        wal.unlink()
+        # database file"). Nothing of baogao writes the published file, so someone opened it
+        # read-write by hand; the WAL is kept aside for inspection, never deleted silently.
+        quarantine = target.parent / "quarantine"
+        quarantine.mkdir(exist_ok=True)
+        os.replace(wal, quarantine / f"{wal.name}.{time.strftime('%Y%m%dT%H%M%S')}.{os.getpid()}")
+    # Readers only: a BI tool that opens the published file read-write gets "Permission denied"
+    # (unless it runs as the file's owner or root) instead of leaving a WAL beside it.
+    os.chmod(staging, 0o444)
     fd = os.open(staging, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -23,11 +23,12 @@ from transforms.arrow import to_table
 from transforms.documents import DOCUMENTS_SCHEMA
 from transforms.entities import ENTITY_MENTIONS_SCHEMA
 from transforms.metrics import METRICS_SCHEMA
-from transforms.models import DocumentRows, Reject
+from transforms.models import DocumentRows, Reject, SourceDoc
 from transforms.pipeline import RunInfo, process
 from transforms.resources import Resources
 from transforms.structure import SECTIONS_SCHEMA, SENTENCES_SCHEMA
 from transforms.terms import KEYWORDS_SCHEMA, TERMS_SCHEMA
+from transforms.themes import DOCUMENT_THEMES_SCHEMA
 
 # table -> (schema, DocumentRows attribute, sort key)
 TABLES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
@@ -38,6 +39,7 @@ TABLES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
     "entity_mentions": (ENTITY_MENTIONS_SCHEMA, "entity_mentions", ("doc_id", "char_start", "char_end", "type")),
     "terms": (TERMS_SCHEMA, "terms", ("doc_id", "term", "pos")),
     "keywords": (KEYWORDS_SCHEMA, "keywords", ("doc_id", "method", "rank")),
+    "document_themes": (DOCUMENT_THEMES_SCHEMA, "document_themes", ("doc_id", "theme")),
 }
 
 # Worker-side stages, in pipeline order: reading and decoding the input, then the stages
@@ -65,6 +67,7 @@ class ItemResult:
     doc_id: str | None
     reject: Reject | None
     counts: tuple[tuple[str, int], ...] = ()
+    note: str | None = None  # what reading the input repaired (transforms.decode.Decoded.note)
 
 
 @dataclass
@@ -125,7 +128,10 @@ def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | No
             docs.append(out)
             result.chars += out.document.char_count
             counts = tuple((t, len(getattr(out, attr))) for t, (_s, attr, _k) in TABLES.items() if t != "documents")
-            result.items.append(ItemResult(item.uri, item.name, item.content_sha256, out.document.doc_id, None, counts))
+            note = source.decode_note if isinstance(source, SourceDoc) else None
+            result.items.append(
+                ItemResult(item.uri, item.name, item.content_sha256, out.document.doc_id, None, counts, note)
+            )
     for table, (schema, attr, key) in TABLES.items():
         rows = [d.document for d in docs] if attr == "document" else [r for d in docs for r in getattr(d, attr)]
         result.tables[table] = to_table(rows, schema, key)

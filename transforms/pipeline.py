@@ -29,6 +29,9 @@ MIN_CHARS = 20
 class RunInfo:
     run_id: str
     ingested_at: dt.datetime
+    # What produced the rows: TRANSFORM_VERSION plus a fingerprint of the transforms' code and
+    # reference data (flows/versions.py), so any change to either reprocesses documents.
+    transform_version: str = TRANSFORM_VERSION
 
 
 def doc_id_for(text: str) -> str:
@@ -79,7 +82,7 @@ def process(
         text=text,
         original_text=prepared.original_text,
         **doc_meta.model_dump(),
-        transform_version=TRANSFORM_VERSION,
+        transform_version=run.transform_version,
         run_id=run.run_id,
         ingested_at=run.ingested_at,
     )

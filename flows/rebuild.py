@@ -1,0 +1,47 @@
+"""`baogao rebuild`: recreate the DuckDB file from the Parquet tree alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from prefect import flow
+
+from flows.checks import CheckResult, run_checks
+from flows.ingest import QualityGateFailed, new_run_id
+from flows.lock import writer_lock
+from flows.settings import Settings
+from flows.store import committed_parts, parts_of, read_columns
+from flows.warehouse import build, staging_connection, swap_in
+from transforms.ledger import build_state, in_force
+
+
+@flow(name="baogao-rebuild")
+def rebuild(settings: Settings | None = None) -> tuple[dict[str, int], list[CheckResult], float]:
+    """Build a fresh warehouse from every committed Parquet part (the source of truth), check it
+    and swap it in. Returns row counts, checks and seconds."""
+    settings = settings or Settings()
+    started = time.monotonic()
+    token = "rebuild-" + new_run_id(dt.datetime.now(dt.UTC))
+    with writer_lock(settings.warehouse_dir, token, settings.lock_timeout_seconds):
+        root = settings.parquet_root
+        parts = committed_parts(root)
+        cols = ["run_id", "source_uri", "outcome", "doc_id", "duplicate_of", "content_sha256"]
+        log = read_columns(root, parts_of(parts, "ingest_log"), cols)
+        rows = list(zip(*(log.column(c).to_pylist() for c in cols), strict=True)) if log is not None else []
+        keep = in_force(build_state(rows, []))
+        staging = settings.warehouse_dir / ".staging" / f"warehouse-{token}.duckdb"
+        result = build(settings.database_path, staging, settings.sql_dir, settings.seeds_dir / "reference",
+                       root, parts, keep, fresh=True)
+        with staging_connection(staging) as con:
+            checks = run_checks(con, settings.sql_dir / "checks")
+        failed = [c for c in checks if not c.passed]
+        if failed:
+            staging.unlink(missing_ok=True)
+            raise QualityGateFailed(
+                "the rebuilt warehouse failed its quality checks, so the current one stays: "
+                + ", ".join(f"{c.name} ({c.failing} rows)" for c in failed),
+                checks,
+            )
+        swap_in(staging, settings.database_path)
+    return result.rows, checks, round(time.monotonic() - started, 2)
