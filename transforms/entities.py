@@ -54,6 +54,10 @@ ENTITY_MENTIONS_SCHEMA = pa.schema(
 
 _HAN = "\u4e00-\u9fff"
 _NUMERALS = "一二两三四五六七八九十百千万"
+_WORD_CHAR = re.compile(rf"[{_HAN}A-Za-z0-9]")
+_WORD = re.compile(rf"[{_HAN}A-Za-z0-9]+")
+_NAME_WORD = re.compile(rf"[{_HAN}A-Za-z]+")
+_ALL_NUMERALS = re.compile(rf"[{_NUMERALS}零〇0-9]+")
 
 # ---------------------------------------------------------------------------------------------
 # Identity
@@ -107,7 +111,7 @@ def quoted_spans(text: str) -> list[Span]:
     for pattern in _QUOTES:
         for m in pattern.finditer(text):
             inner = m.group(1)
-            if _SENTENCE_END.search(inner) or not re.search(rf"[{_HAN}A-Za-z0-9]", inner):
+            if _SENTENCE_END.search(inner) or not _WORD_CHAR.search(inner):
                 continue
             if len(inner.strip()) < 2:  # “专”出水平: a quoted character is emphasis, not a term
                 continue
@@ -147,9 +151,9 @@ def is_formula_shape(phrase: str) -> bool:
         return False
     if _ARITHMETIC.fullmatch(phrase):
         return True
-    if not re.fullmatch(rf"[{_HAN}A-Za-z0-9]+", phrase):
+    if not _WORD.fullmatch(phrase):
         return False
-    if re.fullmatch(rf"[{_NUMERALS}零〇0-9]+", phrase) or _NOT_FORMULA_START.match(phrase):
+    if _ALL_NUMERALS.fullmatch(phrase) or _NOT_FORMULA_START.match(phrase):
         return False
     if phrase[0] == "一":
         return _ONE_X_ONE_Y.fullmatch(phrase) is not None
@@ -256,9 +260,9 @@ def person_spans(text: str, seg: Segmentation, user_tags: dict[str, str]) -> lis
             if start in boundaries and text[start] in _SURNAMES_1:
                 found.append((start, m.end(1)))
                 break
-    for word, tag, start in zip(seg.words, seg.tags, seg.starts, strict=False):
-        if tag == "nr" and user_tags.get(word) == "nr":
-            found.append((start, start + len(word)))
+    for k in [k for k, tag in enumerate(seg.tags) if tag == "nr"]:
+        if user_tags.get(seg.words[k]) == "nr":
+            found.append((seg.starts[k], seg.starts[k + 1]))
     names = {_person_name(text[s:e]) for s, e in found}
     spans = [Span("person", s, e, _person_name(text[s:e])) for s, e in found]
     if names:
@@ -336,6 +340,7 @@ _ORG_SUFFIXES = (
     "|书画院|联谊社|楹联社|银行|法院|检察院|局|厅|办公室|基金会"
 )
 _ORG_SUFFIX = re.compile(rf"(?:{_ORG_SUFFIXES})$")
+_ORG_SUFFIX_LAST = frozenset(suffix[-1] for suffix in _ORG_SUFFIXES.split("|"))
 _OWN_OUTLET = re.compile("联谊报|联谊社|日报")
 _GENERIC_ORGS = frozenset({"上市公司", "公司", "大学", "学院", "医院", "协会", "商会", "异地商会", "办公室", "银行"})
 _SCOPE_HEADS = frozenset({"省", "市", "县", "区", "州", "国家", "中国", "中华", "全国", "中共", "中央"})
@@ -357,7 +362,8 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
     found.extend((s, m.end()) for s, e in list(found) if (m := _OWN_OUTLET.match(text, e)))
     # A proper head followed by nouns and an institution suffix, on word boundaries.
     heads = {s for s, _ in region_spans} | {s for s, _ in found}
-    for i, (word, tag) in enumerate(zip(seg.words, seg.tags, strict=True)):
+    for i in [i for i, word in enumerate(seg.words) if word[-1] in _ORG_SUFFIX_LAST]:
+        word, tag = seg.words[i], seg.tags[i]
         if not _ORG_SUFFIX.search(word) or word in _GENERIC_ORGS:
             continue
         end = seg.starts[i + 1]
@@ -366,7 +372,7 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
             continue
         for j in range(i - 1, max(-1, i - _MAX_ORG_TOKENS), -1):
             w, t = seg.words[j], seg.tags[j]
-            if not re.fullmatch(rf"[{_HAN}A-Za-z]+", w) or t in ("v", "p", "c", "u", "uj", "d", "r", "m", "f"):
+            if not _NAME_WORD.fullmatch(w) or t in ("v", "p", "c", "u", "uj", "d", "r", "m", "f"):
                 break
             if seg.starts[j] in heads or w in _SCOPE_HEADS:
                 found.append((seg.starts[j], end))
@@ -401,55 +407,80 @@ class _RegionMatch:
     region: Any  # transforms.regions.Region
 
 
+_PREFIXES: dict[int, frozenset[str]] = {}
+
+
+def _name_candidates(seg: Segmentation, index: Any) -> list[tuple[int, int, str]]:
+    """(first token, last token, name) of region names made of whole tokens, longest first and
+    left to right (a name never starts or ends inside a word). Looked up token by token against
+    the set of name prefixes, which is much faster than running the region pattern over every
+    character."""
+    prefixes = _PREFIXES.get(id(index))
+    if prefixes is None:
+        prefixes = frozenset(name[:k] for name in index.by_name for k in range(1, len(name) + 1))
+        _PREFIXES[id(index)] = prefixes
+    by_name = index.by_name
+    words = seg.words
+    out: list[tuple[int, int, str]] = []
+    i, n = 0, len(words)
+    while i < n:
+        if words[i] not in prefixes:
+            i += 1
+            continue
+        best = -1
+        name = ""
+        for j in range(i, min(i + 4, n)):
+            name += words[j]
+            if name not in prefixes:
+                break
+            if name in by_name:
+                best = j
+        if best < 0:
+            i += 1
+            continue
+        out.append((i, best, "".join(words[i : best + 1])))
+        i = best + 1
+    return out
+
+
 def region_matches(text: str, seg: Segmentation, regions: tuple[Any, ...]) -> list[_RegionMatch]:
     """Region names in `text` on word boundaries, each resolved to one region (a short name that
     is also an ordinary word counts only before an institution: 合作市委)."""
     if not regions:
         return []
-    from transforms.regions import _INSTITUTION_RE, mention_counts, region_index, resolve
+    from transforms.regions import _INSTITUTION_RE, region_index, resolve
 
     index = region_index(regions)
-    boundaries = set(seg.starts)
-    token_tag = {start: (word, tag) for word, tag, start in zip(seg.words, seg.tags, seg.starts, strict=False)}
-    context: Counter[str] | None = None
-    out: list[_RegionMatch] = []
-    for m in index.pattern.finditer(text):
-        name = m.group()
-        if m.start() not in boundaries:
-            continue
-        if (
-            m.end() not in boundaries
-            and not _INSTITUTION_RE.match(text, m.end())
-            and text[m.end() - 1] not in "省市县区州旗"
-        ):
-            continue
-        institution = _INSTITUTION_RE.match(text, m.end()) is not None
+    kept: list[tuple[int, int, str, bool]] = []
+    for first, last, name in _name_candidates(seg, index):
+        start, end = seg.starts[first], seg.starts[last + 1]
+        institution = _INSTITUTION_RE.match(text, end) is not None
         # A short name that is also a word (合作, 同心) counts before an institution, or when jieba
         # reads it as one name-like word (余姚 nr, 常山 ns, 红安 nz).
         if (
             name in index.weak_names
             and not institution
-            and token_tag.get(m.start()) not in {(name, "ns"), (name, "nr"), (name, "nrt"), (name, "nz")}
+            and not (first == last and seg.tags[first] in ("ns", "nr", "nrt", "nz"))
             # jieba cutting it into single characters also says it is not read as a word (拱/墅)
-            and not all(len(token_tag.get(p, ("", ""))[0]) == 1 for p in range(m.start(), m.end()))
+            and not (last > first and all(len(w) == 1 for w in seg.words[first : last + 1]))
         ):
             continue
         # 和县, 忠县: a two-character full name right after a character is usually two words
         # (县委的正确领导和县人大).
         full = any(r.name == name for r in index.lookup(name))
-        if full and len(name) == 2 and m.start() > 0 and re.match(rf"[{_HAN}]", text[m.start() - 1]):
+        if full and len(name) == 2 and start > 0 and re.match(rf"[{_HAN}]", text[start - 1]):
             continue
         if name in _SHORT_NAMES_NOT_PLACES and not institution:
             continue
+        kept.append((start, end, name, institution))
+    # The names the text uses pick between regions that share a name (鼓楼区 is in four cities).
+    context = Counter(name for _, _, name, _ in kept)
+    out: list[_RegionMatch] = []
+    for start, end, name, _ in kept:
         candidates = index.lookup(name)
-        if len(candidates) == 1:
-            out.append(_RegionMatch(m.start(), m.end(), candidates[0]))
-            continue
-        if context is None:
-            context = mention_counts(text, index)
-        chosen = resolve([name], index, context)
+        chosen = candidates[0] if len(candidates) == 1 else resolve([name], index, context)
         if chosen is not None:
-            out.append(_RegionMatch(m.start(), m.end(), chosen))
+            out.append(_RegionMatch(start, end, chosen))
     return out
 
 
@@ -487,8 +518,9 @@ def place_spans(text: str, seg: Segmentation, regions: tuple[Any, ...], matches:
     for m in _TOWN.finditer(text):
         if not _NOT_IN_TOWN & set(m.group(1)[:2]):
             spans.append(Span("place", m.start(1), m.end(1), m.group(1)))
-    for word, tag, start in zip(seg.words, seg.tags, seg.starts, strict=False):
-        if tag != "ns" or len(word) < 2:
+    for k in [k for k, tag in enumerate(seg.tags) if tag == "ns"]:
+        word, start = seg.words[k], seg.starts[k]
+        if len(word) < 2:
             continue
         if len(word) == 2 and word[0] in _PROVINCE_ABBREVIATIONS and word[1] in "东西南北中":
             spans.append(Span("place", start, start + len(word), word))  # 浙西, 苏北, 皖南

@@ -9,8 +9,9 @@ computes it from `terms` at load time.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
+from operator import mul
 
 import pyarrow as pa
 
@@ -65,34 +66,45 @@ def count_terms(doc_id: str, seg: Segmentation, stopwords: frozenset[str]) -> li
 
 
 def _textrank_scores(pairs: Iterable[tuple[str, str]], stopwords: frozenset[str]) -> dict[str, float]:
-    """jieba.analyse.TextRank's graph and ranking on given (word, pos) pairs."""
-    tokens = list(pairs)
-    keep = [pos in TEXTRANK_POS and len(word.strip()) >= 2 and word.lower() not in stopwords for word, pos in tokens]
+    """jieba.analyse.TextRank's graph and ranking on given (word, pos) pairs, with the same
+    arithmetic in the same order (so the same floats), laid out as index lists for speed."""
+    kept = [
+        (i, word)
+        for i, (word, pos) in enumerate(pairs)
+        if pos in TEXTRANK_POS and len(word.strip()) >= 2 and word.lower() not in stopwords
+    ]
     cooccur: Counter[tuple[str, str]] = Counter()
-    n = len(tokens)
-    for i in range(n):
-        if not keep[i]:
-            continue
-        for j in range(i + 1, min(i + TEXTRANK_SPAN, n)):
-            if keep[j]:
-                cooccur[(tokens[i][0], tokens[j][0])] += 1
-    graph: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
-    for (a, b), w in cooccur.items():
-        graph[a].append((b, float(w)))
-        graph[b].append((a, float(w)))
-    if not graph:
+    for a, (i, word) in enumerate(kept):
+        b = a + 1
+        while b < len(kept) and kept[b][0] < i + TEXTRANK_SPAN:
+            cooccur[(word, kept[b][1])] += 1
+            b += 1
+    if not cooccur:
         return {}
-    out_sum = {node: sum(w for _, w in edges) for node, edges in graph.items()}
-    ws = dict.fromkeys(graph, 1.0 / len(graph))
-    ordered = sorted(graph)
+    nodes: dict[str, int] = {}
+    edges: list[list[tuple[int, float]]] = []
+    for pair, w in cooccur.items():
+        for node in pair:
+            if node not in nodes:
+                nodes[node] = len(nodes)
+                edges.append([])
+        edges[nodes[pair[0]]].append((nodes[pair[1]], float(w)))
+        edges[nodes[pair[1]]].append((nodes[pair[0]], float(w)))
+    out_sum = [sum((w for _, w in e), 0.0) for e in edges]
+    neighbours = [[j for j, _ in e] for e in edges]
+    coefficients = [[w / out_sum[j] for j, w in e] for e in edges]
+    ws = [1.0 / len(nodes)] * len(nodes)
+    order = [nodes[name] for name in sorted(nodes)]  # jieba updates in place, in sorted order
+    get = ws.__getitem__
     for _ in range(TEXTRANK_ITERATIONS):
-        for node in ordered:
-            s = sum(w / out_sum[other] * ws[other] for other, w in graph[node])
-            ws[node] = (1 - TEXTRANK_DAMPING) + TEXTRANK_DAMPING * s
-    low, high = min(ws.values()), max(ws.values())
+        for k in order:
+            s = sum(map(mul, coefficients[k], map(get, neighbours[k])))
+            ws[k] = (1 - TEXTRANK_DAMPING) + TEXTRANK_DAMPING * s
+    low, high = min(ws), max(ws)
+    names = list(nodes)
     if high == low / 10.0:  # pragma: no cover - needs a one-node graph, which has no edges
-        return ws
-    return {node: (w - low / 10.0) / (high - low / 10.0) for node, w in ws.items()}
+        return dict(zip(names, ws, strict=True))
+    return {name: (w - low / 10.0) / (high - low / 10.0) for name, w in zip(names, ws, strict=True)}
 
 
 def textrank_keywords(doc_id: str, seg: Segmentation, stopwords: frozenset[str]) -> list[Keyword]:
