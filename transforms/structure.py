@@ -13,6 +13,7 @@ so a section's depth is its distance from the root, whatever style its heading u
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -328,6 +329,19 @@ def _part_from_body(text: str, line_start: int, *, use_tense: bool = True) -> Pa
 
 
 _SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|\n")
+# A short quotation is one unit: a slogan such as “要团结，不要分裂；要光明正大，不要搞阴谋诡计”
+# stays inside one sentence, so an entity for the quoted term lies inside its sentence.
+_SHORT_QUOTE = re.compile(r"[“「][^“”「」\n]{1,120}[”」]")
+
+
+_LEN_MAX = 1 << 62
+
+
+def _inside(quotes: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` falls strictly inside one of the (sorted, disjoint) quote spans."""
+    i = bisect.bisect_right(quotes, (pos, _LEN_MAX)) - 1
+    return i >= 0 and quotes[i][0] < pos < quotes[i][1]
+
 
 
 def split_sentences(doc_id: str, text: str, sections: list[Section]) -> list[Sentence]:
@@ -338,7 +352,12 @@ def split_sentences(doc_id: str, text: str, sections: list[Section]) -> list[Sen
     stack: list[Section] = []
     next_section = 0
     start = 0
-    ends = [(m.end() if m.group() != "\n" else m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    quotes = [(q.start(), q.end()) for q in _SHORT_QUOTE.finditer(text)]
+    ends = [
+        (m.end() if m.group() != "\n" else m.start(), m.end())
+        for m in _SENTENCE_END.finditer(text)
+        if not _inside(quotes, m.end())
+    ]
     ends.append((len(text), len(text)))
     for end, resume in ends:
         s, e = start, end
