@@ -134,7 +134,9 @@ _ARITHMETIC = re.compile(
 # 三个“一号工程”, 两个“一百年”: a count of a quoted phrase.
 _COUNTED_QUOTE = re.compile(rf"[{_NUMERALS[1:]}]{{1,2}}[个大项条支]“([{_HAN}A-Za-z0-9]{{2,8}})”")
 # 五联五促, 六治六提六争: one numeral repeated before each verb.
-_REPEATED_NUMERAL = re.compile(rf"([{_NUMERALS[1:]}])([{_HAN}])\1([{_HAN}])(?:\1([{_HAN}]))?")
+# The characters between must be words, not digits of a year (一九五九年 is a date).
+_VERB = rf"(?![{_NUMERALS}零〇年月日])[{_HAN}]"
+_REPEATED_NUMERAL = re.compile(rf"([{_NUMERALS[1:]}])({_VERB})\1({_VERB})(?:\1({_VERB}))?")
 # 一委一品, 一岗双责, 一府两院: 一 X 一/两/双 Y (quoted only: unquoted it is usually an idiom).
 _ONE_X_ONE_Y = re.compile(rf"一[{_HAN}]{{1,3}}[一两双][{_HAN}]{{1,3}}")
 # Dates and plans that start like a formula: 五一劳动奖章, 三八红旗手, 十四五规划.

@@ -70,6 +70,8 @@ def names(text: str, type_: str) -> list[str]:
         ("一言一行不忘委员身份，力求十全十美", []),
         ("深挖“十四任书记抓一只果”的常山胡柚历史脉络", []),
         ("GDP增长5.2%，城镇新增就业1244万人", []),
+        ("一九五九年的工业总产值比一九五八年增长", []),
+        ("粉碎“四人帮”以后", []),
     ],
 )
 def test_formulas_in_real_sentences(sentence: str, expected: list[str]) -> None:
