@@ -1,0 +1,211 @@
+"""`baogao verify`: a scrub of everything the warehouse is made of, reported for a person.
+
+Corruption that no query notices is the dangerous kind: bytes flipped inside a Parquet data page
+come back from DuckDB as silently different values (DuckDB neither writes nor checks Parquet page
+checksums; reliability research §2e), and `count(*)` reads only metadata. So the scrub reads
+everything:
+- every part a manifest lists: present, sha256 equal to the manifest's, every column of every
+  page read with pyarrow's page checksum verification, row count equal to the manifest's;
+- the published DuckDB file: opens read-only, every column of every table read (DuckDB checks
+  its block checksums as it reads), no stray `.wal` beside it.
+Parts no manifest lists are reported as leftovers of interrupted runs, not as damage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from flows.store import MANIFESTS, PartInfo
+
+_TABLES = "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
+REBUILD = "run `baogao rebuild` to build the database again from the Parquet parts"
+REINGEST = "run `baogao ingest` on the same inputs again: parts are written anew and the damaged one is no longer used"
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # a path relative to the warehouse folder
+    what: str  # what is wrong, in words
+    fix: str  # what to do about it
+
+
+@dataclass
+class Report:
+    parts_checked: int = 0
+    rows_checked: int = 0
+    tables_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)  # uncommitted parts and temp files
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify_part(path: Path, expected_sha256: str | None, expected_rows: int | None) -> str | None:
+    """What is wrong with one Parquet part, or None when every byte and page checks out."""
+    if not path.is_file():
+        return "the part is missing"
+    if expected_sha256 is not None:
+        actual = sha256_of(path)
+        if actual != expected_sha256:
+            return (
+                f"its sha256 is {actual[:12]}…, the manifest says {expected_sha256[:12]}…: "
+                "the file was changed or damaged"
+            )
+    try:
+        f = pq.ParquetFile(path, page_checksum_verification=True)
+        rows = 0
+        for batch in f.iter_batches(batch_size=65_536):
+            rows += batch.num_rows
+    except (OSError, pa.ArrowException) as exc:
+        return f"it cannot be read: {exc}"
+    if expected_rows is not None and rows != expected_rows:
+        return f"it holds {rows} rows, the manifest says {expected_rows}"
+    return None
+
+
+def _manifests(parquet_dir: Path, out: Report, rel: Path) -> list[PartInfo]:
+    parts: list[PartInfo] = []
+    folder = parquet_dir / MANIFESTS
+    for m in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            data = json.loads(m.read_text(encoding="utf-8"))
+            parts.extend(PartInfo(**p) for p in data["parts"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            out.problems.append(
+                Problem(
+                    _rel(m, rel),
+                    f"the manifest cannot be read ({exc})",
+                    "restore it from a backup; without it the run's parts are not part of the warehouse",
+                )
+            )
+    return parts
+
+
+def _rel(path: Path, base: Path) -> str:
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+
+
+def verify_parquet(parquet_dir: Path, out: Report, base: Path) -> None:
+    parts = _manifests(parquet_dir, out, base)
+    listed = set()
+    for p in parts:
+        listed.add(p.path)
+        path = parquet_dir / p.path
+        problem = verify_part(path, p.sha256, p.rows)
+        out.parts_checked += 1
+        out.rows_checked += p.rows
+        if problem is not None:
+            out.problems.append(Problem(_rel(path, base), problem, REINGEST if p.table != "ingest_log" else REBUILD))
+    for f in sorted(parquet_dir.glob("*/*")) if parquet_dir.is_dir() else []:
+        rel = f.relative_to(parquet_dir).as_posix()
+        if f.parent.name == MANIFESTS:
+            continue
+        if (f.suffix == ".parquet" and rel not in listed) or f.name.endswith(".tmp"):
+            out.leftovers.append(_rel(f, base))
+
+
+# What DuckDB says when a file is damaged, and what it means (reliability research §2e, §2c).
+_DB_ERRORS = (
+    (re.compile(r"not a valid DuckDB database file"), "not_duckdb", "it is not a DuckDB database file (overwritten?)"),
+    (re.compile(r"Could not read enough bytes|attempted to read"), "truncated", "it is cut short (truncated)"),
+    (re.compile(r"Corrupt WAL file|replaying WAL"), "wal", "the write-ahead log beside it cannot be replayed"),
+    (re.compile(r"WAL does not match"), "wal", "a write-ahead log of another database sits beside it"),
+    (re.compile(r"Corrupt database file|checksum"), "checksum", "a block fails its checksum (bits changed on disk)"),
+)
+
+
+def classify_db_error(message: str) -> tuple[str, str]:
+    """(code, words) for a DuckDB error raised while opening or reading a database file."""
+    for pattern, code, words in _DB_ERRORS:
+        if pattern.search(message):
+            return code, words
+    return "error", "DuckDB cannot read it"
+
+
+def health_check(path: Path) -> str:
+    """`ok`, `missing`, or the class of damage (see classify_db_error) of a database file.
+    Opens read-only: never creates an empty database where one is expected."""
+    if not path.exists():
+        return "missing"
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        return classify_db_error(str(exc))[0]
+    try:
+        for (table,) in con.execute(_TABLES).fetchall():
+            _scan(con, table)
+    except duckdb.Error as exc:
+        return classify_db_error(str(exc))[0]
+    finally:
+        con.close()
+    return "ok"
+
+
+def _scan(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Read every value of every column (count(*) alone would read only metadata)."""
+    rows = 0
+    reader = con.table(table).select("*").fetch_arrow_reader(batch_size=65_536)
+    for batch in reader:
+        rows += batch.num_rows
+    return rows
+
+
+def verify_database(path: Path, out: Report, base: Path) -> None:
+    where = _rel(path, base)
+    if not path.exists():
+        out.problems.append(Problem(where, "there is no published database", REBUILD))
+        return
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():
+        out.problems.append(
+            Problem(
+                _rel(wal, base),
+                "a write-ahead log sits beside the published database; nothing should write that file, and "
+                "opening it may fail with 'WAL does not match database file'",
+                "move the .wal aside (keep it for inspection); the next ingest refuses to publish over it otherwise",
+            )
+        )
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        out.problems.append(Problem(where, f"{classify_db_error(str(exc))[1]}: {exc}", REBUILD))
+        return
+    try:
+        tables = [r[0] for r in con.execute(_TABLES).fetchall()]
+        for table in tables:
+            try:
+                out.rows_checked += _scan(con, table)
+                out.tables_checked += 1
+            except duckdb.Error as exc:
+                out.problems.append(
+                    Problem(f"{where} table {table}", f"{classify_db_error(str(exc))[1]}: {exc}", REBUILD)
+                )
+    finally:
+        con.close()
+
+
+def verify(warehouse_dir: Path, parquet_dir: Path | None = None, database: Path | None = None) -> Report:
+    """Scrub the warehouse folder: every committed Parquet part and the published database."""
+    out = Report()
+    parquet_dir = parquet_dir or warehouse_dir / "parquet"
+    verify_parquet(parquet_dir, out, warehouse_dir)
+    verify_database(database or warehouse_dir / "warehouse.duckdb", out, warehouse_dir)
+    return out
