@@ -803,4 +803,5 @@ def read_item(item: WorkItem) -> SourceDoc | Reject:
         content_sha256=item.content_sha256,
         text=decoded.text,
         encoding=decoded.encoding,
+        decode_note=decoded.note,
     )

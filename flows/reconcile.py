@@ -265,8 +265,54 @@ def reconcile(
     return out
 
 
+# File systems where DuckDB's file lock and our writer lock cannot be trusted (DuckDB concurrency
+# docs; NFS has reported the lock as held by "PID 0", trinodb/trino#25802). Local overlay and
+# fuse-overlayfs (containers) are fine.
+NETWORK_FILESYSTEMS = frozenset(
+    "nfs nfs4 cifs smb3 smbfs ncpfs afs 9p ceph glusterfs lustre gpfs beegfs davfs fuse.sshfs fuse.s3fs "
+    "fuse.gcsfuse fuse.rclone fuse.glusterfs fuse.cephfs fuse.juicefs fuse.davfs2 fuse.goofys".split()
+)
+
+
+class UnsafeLocation(RuntimeError):
+    """The warehouse folder is on a network file system."""
+
+
+def filesystem_of(path: Path, mounts: str | None = None) -> str | None:
+    """The type of the file system holding `path` (longest mount point prefix in /proc/mounts)."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8")
+        except OSError:
+            return None
+    target = os.path.realpath(path)
+    best: tuple[int, str] | None = None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) > best[0]):
+            best = (len(point), fields[2])
+    return best[1] if best else None
+
+
+def check_local(path: Path, mounts: str | None = None) -> None:
+    """Refuse a warehouse on a network file system (design rule 1; catalogue item 16)."""
+    kind = filesystem_of(path, mounts)
+    if kind in NETWORK_FILESYSTEMS:
+        raise UnsafeLocation(
+            f"the warehouse folder {path} is on a network file system ({kind}), where file locks cannot be "
+            "trusted and two writers could corrupt it. Put the warehouse on a local disk (the inputs may stay on "
+            "the network), or set BAOGAO_ALLOW_NETWORK_FILESYSTEM=1 if you are sure only one machine writes it"
+        )
+
+
 def reconcile_for(settings: Any, flow_run_id: str | None) -> Reconciled:
     """`reconcile` for an ingest with these Settings, logging what it did."""
+    if not getattr(settings, "allow_network_filesystem", False):
+        check_local(settings.warehouse_dir)
     local_parquet = None if getattr(settings, "parquet_url", None) else settings.parquet_dir
     out = reconcile(
         settings.warehouse_dir, local_parquet, flow_run_id, settings.run_lease_seconds, settings.sweep_grace_seconds

@@ -26,8 +26,25 @@ class Settings(BaseSettings):
     batch_size: int = 16
     # A second ingest waits this long for the running one to finish, then gives up.
     lock_timeout_seconds: float = 60.0
-    # Inputs larger than this are rejected as too_large (bytes).
-    max_file_bytes: int = 200 * 1024 * 1024
+    # One document (a file, a corpus row, an archive member) larger than this is rejected as
+    # too_large (bytes). A long work report is 0.1-1 MB of text; reading a document costs about
+    # 4x its size in memory before the transforms (measured in tests/reliability/test_f_inputs.py).
+    max_file_bytes: int = 50 * 1024 * 1024
+    # A corpus file (.jsonl/.csv) or archive larger than this, or an archive unpacking to more,
+    # is rejected as too_large / archive_bomb. Corpus files are streamed row by row.
+    max_corpus_bytes: int = 2 * 1024 * 1024 * 1024
+    # Archives with more members than this, or members packed tighter than this ratio (and over
+    # 1 MiB), are refused as archive_bomb before they are unpacked; text packs 3-10x, zeros 1000x.
+    max_archive_members: int = 10_000
+    max_archive_ratio: int = 100
+    # flows/reconcile.py at the start of each run: a Prefect run of this flow still "Running"
+    # whose process is gone, or that started longer ago than this, is marked Crashed.
+    run_lease_seconds: float = 6 * 3600
+    # Staging files and unreferenced Parquet parts older than this are swept; younger ones may
+    # belong to a run in progress elsewhere or to a reader's query.
+    sweep_grace_seconds: float = 3600
+    # A warehouse on NFS/SMB/sshfs is refused (locks are not reliable there) unless this is set.
+    allow_network_filesystem: bool = False
 
     @property
     def database_path(self) -> Path:

@@ -125,7 +125,10 @@ def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | No
         if isinstance(out, Reject):
             result.items.append(ItemResult(item.uri, item.name, item.content_sha256, None, out))
         else:
-            docs.append(out)
+            # Two inputs of one batch with the same text (a copy under another name) share a doc_id:
+            # its rows go in once, or the batch would hold every row twice.
+            if all(d.document.doc_id != out.document.doc_id for d in docs):
+                docs.append(out)
             result.chars += out.document.char_count
             counts = tuple((t, len(getattr(out, attr))) for t, (_s, attr, _k) in TABLES.items() if t != "documents")
             note = source.decode_note if isinstance(source, SourceDoc) else None

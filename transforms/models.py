@@ -33,6 +33,7 @@ class SourceDoc(Frozen):
     text: str | None = None  # decoded text for text/html; None for pdf/docx
     data: bytes | None = None  # raw bytes for pdf/docx
     encoding: str | None = None  # codec the bytes were decoded with; None for pdf/docx/corpus rows
+    decode_note: str | None = None  # what decoding repaired (bytes shown as U+FFFD, NULs removed), for the ledger
     source_meta: dict[str, Any] = {}
 
 
