@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,12 @@ class Settings(BaseSettings):
     sweep_grace_seconds: float = 3600
     # A warehouse on NFS/SMB/sshfs is refused (locks are not reliable there) unless this is set.
     allow_network_filesystem: bool = False
+    # Where batches run (flows/runners.py): "local" (a process pool here) or "dask" (a Dask
+    # cluster at dask_address, tcp://HOST:8786; a temporary local cluster when unset).
+    runner: Literal["local", "dask"] = "local"
+    dask_address: str | None = None
+    # The Parquet tree as an fsspec URL (s3://bucket/prefix through s3fs); unset: warehouse_dir/parquet.
+    parquet_url: str | None = None
 
     @property
     def database_path(self) -> Path:
@@ -53,6 +60,11 @@ class Settings(BaseSettings):
     @property
     def parquet_dir(self) -> Path:
         return self.warehouse_dir / "parquet"
+
+    @property
+    def parquet_root(self) -> Path | str:
+        """The Parquet tree: parquet_url when set, else the local parquet_dir (flows/store.py)."""
+        return self.parquet_url or self.parquet_dir
 
 
 def configure_prefect() -> None:
