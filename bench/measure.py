@@ -147,7 +147,7 @@ def view_latency(database: Path, repeats: int = 5) -> dict[str, dict[str, float]
             rows = 0
             for _ in range(repeats):
                 t0 = time.perf_counter()
-                table = con.execute("select * from " + duckdb_identifier(view)).to_arrow_table()
+                table = con.sql("select * from " + duckdb_identifier(view)).to_arrow_table()
                 times.append(time.perf_counter() - t0)
                 rows = table.num_rows if table is not None else 0
             out[view] = {
