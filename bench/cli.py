@@ -41,6 +41,12 @@ def _parse() -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--mb", type=float, default=50.0, help="corpus size in MB of UTF-8 text (default 50)")
     p.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    p.add_argument(
+        "--format",
+        choices=("txt", "jsonl"),
+        default="txt",
+        help="corpus as one .txt file per report (default) or one .jsonl with a row per report",
+    )
     p.add_argument("--workers", default="1,2", help="worker counts to ingest with, comma-separated (default 1,2)")
     p.add_argument("--steps", default=",".join(STEPS), help=f"what to measure (default all: {','.join(STEPS)})")
     p.add_argument(
@@ -66,7 +72,7 @@ def main() -> None:
     workers = [int(w) for w in args.workers.split(",")]
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    label = f"{args.mb:g}mb-s{args.seed}"
+    label = f"{args.mb:g}mb-s{args.seed}" + ("-jsonl" if args.format == "jsonl" else "")
     result: dict[str, Any] = {
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -76,7 +82,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     corpus = out / f"corpus-{label}"
-    reports, chars, size = write_corpus(corpus, int(args.mb * MB), args.seed)
+    reports, chars, size = write_corpus(corpus, int(args.mb * MB), args.seed, args.format)
     result["corpus"] = {
         "path": str(corpus),
         "reports": reports,

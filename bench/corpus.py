@@ -16,6 +16,7 @@ import json
 import random
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,29 +132,54 @@ def generate(target_bytes: int, seed: int = 1) -> Iterator[Report]:
         yield report
 
 
-def write_corpus(folder: Path, target_bytes: int, seed: int = 1) -> tuple[int, int, int]:
-    """Write the corpus as one .txt file per report into `folder` (reused when it is complete).
-    Returns (reports, characters, bytes)."""
+def write_corpus(folder: Path, target_bytes: int, seed: int = 1, fmt: str = "txt") -> tuple[int, int, int]:
+    """Write the corpus into `folder` (reused when it is complete): one .txt file per report, or
+    with fmt="jsonl" one corpus.jsonl with a row per report (title, content, year), the shape of
+    a scraped collection. Returns (reports, characters, bytes of report text)."""
     done = folder / ".complete.json"
     if done.exists():
         info = json.loads(done.read_text(encoding="utf-8"))
-        if info == {**info, "target_bytes": target_bytes, "seed": seed}:
+        info.setdefault("format", "txt")
+        if info == {**info, "target_bytes": target_bytes, "seed": seed, "format": fmt}:
             return info["reports"], info["chars"], info["bytes"]
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.txt"):
+    for old in [*folder.glob("*.txt"), *folder.glob("*.jsonl")]:
         old.unlink()
     reports = chars = size = 0
-    for report in generate(target_bytes, seed):
-        data = report.text.encode("utf-8")
-        (folder / report.name).write_bytes(data)
-        reports += 1
-        chars += len(report.text)
-        size += len(data)
-    info = {"target_bytes": target_bytes, "seed": seed, "reports": reports, "chars": chars, "bytes": size}
+    with (folder / "corpus.jsonl").open("w", encoding="utf-8") if fmt == "jsonl" else _nothing() as rows:
+        for report in generate(target_bytes, seed):
+            data = report.text.encode("utf-8")
+            if rows is None:
+                (folder / report.name).write_bytes(data)
+            else:
+                title, _, _ = report.text.partition("\n")
+                row = {"title": title, "content": report.text, "year": report.name.split("_")[1]}
+                rows.write(json.dumps(row, ensure_ascii=False) + "\n")
+            reports += 1
+            chars += len(report.text)
+            size += len(data)
+    info = {
+        "target_bytes": target_bytes,
+        "seed": seed,
+        "format": fmt,
+        "reports": reports,
+        "chars": chars,
+        "bytes": size,
+    }
     done.write_text(json.dumps(info), encoding="utf-8")
     return reports, chars, size
 
 
 def read_texts(folder: Path) -> Iterator[str]:
+    """The report texts of a written corpus, in either format."""
     for path in sorted(folder.glob("*.txt")):
         yield path.read_text(encoding="utf-8")
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                yield json.loads(line)["content"]
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None

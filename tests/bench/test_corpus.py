@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import generate, region_names, source_paragraphs, write_corpus
+from bench.corpus import generate, read_texts, region_names, source_paragraphs, write_corpus
 from transforms.pipeline import doc_id_for
 
 MB = 1024 * 1024
@@ -77,3 +77,10 @@ def test_a_written_corpus_is_reused_when_it_is_complete(tmp_path: Path) -> None:
     assert write_corpus(tmp_path / "c", 150_000, seed=2) == info
     assert files[0].stat().st_mtime_ns == stamp
     assert write_corpus(tmp_path / "c", 150_000, seed=5) != info
+
+
+def test_a_jsonl_corpus_holds_the_same_reports_as_rows(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "txt", 150_000, seed=2)
+    write_corpus(tmp_path / "jsonl", 150_000, seed=2, fmt="jsonl")
+    assert [p.name for p in (tmp_path / "jsonl").iterdir() if not p.name.startswith(".")] == ["corpus.jsonl"]
+    assert list(read_texts(tmp_path / "jsonl")) == list(read_texts(tmp_path / "txt"))
