@@ -26,7 +26,7 @@ class Timings:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.monotonic() - t0, 3)
 
 
-def report_run(
+def run_report(
     run_id: str,
     status: str,
     counts: Mapping[str, int],
@@ -34,8 +34,8 @@ def report_run(
     checks: list[CheckResult],
     timings: Mapping[str, float],
     message: str | None,
-) -> None:
-    """Publish the run's summary (markdown) and its quality checks (table) as Prefect artifacts."""
+) -> tuple[str, list[dict[str, object]]]:
+    """The run's summary as markdown, and its quality checks as table rows."""
     outcomes = ("loaded", "new", "changed", "unchanged", "duplicate", "skipped", "rejected", "needs_review")
     lines = [f"# baogao ingest {run_id}: {status}", ""]
     if message:
@@ -46,11 +46,23 @@ def report_run(
     lines += [f"| {t} | {n:,} |" for t, n in sorted(rows.items())]
     lines += ["", "| stage | seconds |", "|---|---:|"]
     lines += [f"| {s} | {v:.2f} |" for s, v in timings.items()]
-    create_markdown_artifact(markdown="\n".join(lines), key="baogao-ingest-summary",
-                             description=f"ingest run {run_id}")
-    create_table_artifact(
-        table=[{"check": c.name, "rule": c.description, "failing_rows": c.failing,
-                "result": "pass" if c.passed else "FAIL"} for c in checks],
-        key="baogao-quality-checks",
-        description=f"quality checks of run {run_id}",
-    )
+    table: list[dict[str, object]] = [
+        {"check": c.name, "rule": c.description, "failing_rows": c.failing, "result": "pass" if c.passed else "FAIL"}
+        for c in checks
+    ]
+    return "\n".join(lines), table
+
+
+def report_run(
+    run_id: str,
+    status: str,
+    counts: Mapping[str, int],
+    rows: Mapping[str, int],
+    checks: list[CheckResult],
+    timings: Mapping[str, float],
+    message: str | None,
+) -> None:
+    """Publish the run's summary (markdown) and its quality checks (table) as Prefect artifacts."""
+    markdown, table = run_report(run_id, status, counts, rows, checks, timings, message)
+    create_markdown_artifact(markdown=markdown, key="baogao-ingest-summary", description=f"ingest run {run_id}")
+    create_table_artifact(table=table, key="baogao-quality-checks", description=f"quality checks of run {run_id}")
