@@ -142,6 +142,7 @@ def crash_dead_runs(warehouse_dir: Path, current: str | None, lease_seconds: flo
         TaskRunFilterStateType,
     )
     from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
     from prefect.states import Crashed
 
     out = Reconciled()
@@ -154,6 +155,9 @@ def crash_dead_runs(warehouse_dir: Path, current: str | None, lease_seconds: flo
             flow_run_filter=FlowRunFilter(
                 state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING]))
             ),
+            # The sync client sends sort/limit as null unless given, which the server refuses (422).
+            sort=FlowRunSort.START_TIME_ASC,
+            limit=200,
         )
         for fr in runs:
             run_id = str(fr.id)
@@ -187,7 +191,9 @@ def crash_dead_runs(warehouse_dir: Path, current: str | None, lease_seconds: flo
                 task_run_filter=TaskRunFilter(
                     flow_run_id=TaskRunFilterFlowRunId(any_=[fr.id]),
                     state=TaskRunFilterState(type=TaskRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING])),
-                )
+                ),
+                sort=TaskRunSort.EXPECTED_START_TIME_ASC,
+                limit=200,
             )
             for tr in tasks:
                 client.set_task_run_state(tr.id, Crashed(message="its flow run crashed"), force=True)
@@ -269,8 +275,31 @@ def reconcile(
 # docs; NFS has reported the lock as held by "PID 0", trinodb/trino#25802). Local overlay and
 # fuse-overlayfs (containers) are fine.
 NETWORK_FILESYSTEMS = frozenset(
-    "nfs nfs4 cifs smb3 smbfs ncpfs afs 9p ceph glusterfs lustre gpfs beegfs davfs fuse.sshfs fuse.s3fs "
-    "fuse.gcsfuse fuse.rclone fuse.glusterfs fuse.cephfs fuse.juicefs fuse.davfs2 fuse.goofys".split()
+    [
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "afs",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "beegfs",
+        "davfs",
+        "fuse.sshfs",
+        "fuse.s3fs",
+        "fuse.gcsfuse",
+        "fuse.rclone",
+        "fuse.glusterfs",
+        "fuse.cephfs",
+        "fuse.juicefs",
+        "fuse.davfs2",
+        "fuse.goofys",
+    ]
 )
 
 

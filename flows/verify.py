@@ -162,7 +162,7 @@ def health_check(path: Path) -> str:
 def _scan(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Read every value of every column (count(*) alone would read only metadata)."""
     rows = 0
-    reader = con.table(table).select("*").fetch_arrow_reader(batch_size=65_536)
+    reader = con.table(table).select("*").to_arrow_reader(batch_size=65_536)
     for batch in reader:
         rows += batch.num_rows
     return rows
