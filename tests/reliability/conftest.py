@@ -145,3 +145,16 @@ def duck(path: Path, sql: str, params: list[object] | None = None) -> list[tuple
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory, paragraphs: list[str], prefect_harness: None) -> Path:
+    """A warehouse published by the real flow from three small reports. Read it, or copy it
+    (shutil.copytree) before changing anything."""
+    from flows.ingest import ingest
+    from flows.settings import Settings
+
+    root = tmp_path_factory.mktemp("published")
+    write_reports(root / "in", paragraphs, 50, 3)
+    ingest(Settings(sources=[root / "in"], warehouse_dir=root / "w", workers=1, batch_size=8))
+    return root / "w"
