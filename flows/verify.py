@@ -25,6 +25,8 @@ import pyarrow.parquet as pq
 
 from flows.store import MANIFESTS, PartInfo
 
+# A damaged block surfaces as duckdb.Error, or as OSError when rows stream out through Arrow.
+_READ_ERRORS = (duckdb.Error, OSError, pa.ArrowException)
 _TABLES = "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
 REBUILD = "run `baogao rebuild` to build the database again from the Parquet parts"
 REINGEST = "run `baogao ingest` on the same inputs again: parts are written anew and the damaged one is no longer used"
@@ -147,12 +149,12 @@ def health_check(path: Path) -> str:
         return "missing"
     try:
         con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
+    except _READ_ERRORS as exc:
         return classify_db_error(str(exc))[0]
     try:
         for (table,) in con.execute(_TABLES).fetchall():
             _scan(con, table)
-    except duckdb.Error as exc:
+    except _READ_ERRORS as exc:
         return classify_db_error(str(exc))[0]
     finally:
         con.close()
@@ -185,7 +187,7 @@ def verify_database(path: Path, out: Report, base: Path) -> None:
         )
     try:
         con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
+    except _READ_ERRORS as exc:
         out.problems.append(Problem(where, f"{classify_db_error(str(exc))[1]}: {exc}", REBUILD))
         return
     try:
@@ -194,7 +196,7 @@ def verify_database(path: Path, out: Report, base: Path) -> None:
             try:
                 out.rows_checked += _scan(con, table)
                 out.tables_checked += 1
-            except duckdb.Error as exc:
+            except _READ_ERRORS as exc:
                 out.problems.append(
                     Problem(f"{where} table {table}", f"{classify_db_error(str(exc))[1]}: {exc}", REBUILD)
                 )

@@ -1,0 +1,98 @@
+"""Catalogue D (items 27-29): a damaged DuckDB file, and recovery by rebuilding from Parquet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.rebuild import rebuild
+from flows.settings import Settings
+from flows.verify import health_check, verify
+from flows.warehouse import duckdb_identifier
+from tests.reliability.conftest import tally
+
+pytestmark = pytest.mark.canary
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("damage") / "sample.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table t as select i, md5(i::varchar) as h from range(300000) r(i)")
+    con.execute("checkpoint")
+    con.close()
+    return path
+
+
+def _flip_middle(b: bytes) -> bytes:
+    mid = len(b) // 2
+    return b[:mid] + bytes(x ^ 0xFF for x in b[mid : mid + 64]) + b[mid + 64 :]
+
+
+DAMAGE = {
+    "zero_length": (lambda b: b"", "not_duckdb"),
+    "truncated_to_100_bytes": (lambda b: b[:100], "truncated"),
+    "truncated_to_half": (lambda b: b[: len(b) // 2], "truncated"),
+    "last_block_missing": (lambda b: b[:-4096], "truncated"),
+    "magic_clobbered": (lambda b: b[:8] + b"XXXX" + b[12:], "not_duckdb"),
+    "text_file": (lambda b: "这不是数据库。\n".encode() * 100, "not_duckdb"),
+    "bit_flip_in_a_data_block": (_flip_middle, "checksum"),
+}
+
+
+@pytest.mark.parametrize("kind", list(DAMAGE))
+def test_27_28_a_damaged_database_file_is_classified_and_never_replaced_by_an_empty_one(
+    kind: str, sample_db: Path, tmp_path: Path
+) -> None:
+    mutate, expected = DAMAGE[kind]
+    path = tmp_path / "warehouse.duckdb"
+    path.write_bytes(mutate(sample_db.read_bytes()))
+    tally("faults injected: damaged database")
+    assert health_check(path) == expected
+    assert path.stat().st_size == len(mutate(sample_db.read_bytes()))  # opened read-only: untouched
+    report = verify(tmp_path)
+    assert not report.ok and "rebuild" in report.problems[-1].fix
+
+
+def test_27_a_missing_database_is_reported_and_not_created(tmp_path: Path) -> None:
+    assert health_check(tmp_path / "warehouse.duckdb") == "missing"
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def _table_hashes(db: Path) -> dict[str, tuple[int, int]]:
+    """An order-independent fingerprint of every contract table: (rows, sum of row hashes)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main' and table_name not like '\\_%' "
+                "escape '\\' and table_name not in ('runs', 'ingest_log')"
+            ).fetchall()
+        ]
+        out = {}
+        for t in tables:
+            sql = "select count(*), coalesce(sum(hash(r)), 0) from " + duckdb_identifier(t) + " r"
+            out[t] = con.execute(sql).fetchall()[0]
+        return out
+    finally:
+        con.close()
+
+
+def test_29_delete_the_database_and_rebuild_it_from_parquet_with_identical_tables(
+    published: Path, tmp_path: Path, prefect_harness: None
+) -> None:
+    warehouse = tmp_path / "w"
+    shutil.copytree(published, warehouse)
+    db = warehouse / "warehouse.duckdb"
+    before = _table_hashes(db)
+    db.write_bytes(b"")  # destroyed (or test 27's damage)
+    tally("faults injected: database destroyed")
+    assert health_check(db) == "not_duckdb"
+    rebuild(Settings(warehouse_dir=warehouse, sources=[]))
+    assert _table_hashes(db) == before
+    assert before["documents"][0] == 3
+    assert verify(warehouse).ok
