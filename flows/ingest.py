@@ -7,6 +7,7 @@ build the next warehouse aside, check it, commit the run and swap the warehouse 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 import shutil
 import time
@@ -14,12 +15,14 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
+from prefect.filesystems import LocalFileSystem
 from prefect.context import get_run_context
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -184,6 +187,32 @@ def normalize_batch(workers: Workers, items: list[WorkItem], run: RunInfo) -> Ba
     return workers.run(items, run)
 
 
+def batch_cache_key(_context: object, parameters: dict[str, Any]) -> str:
+    """A batch's cache key: the content hashes of its inputs and the version of the transforms,
+    never the worker pool or the run."""
+    run: RunInfo = parameters["run"]
+    h = hashlib.sha256(run.transform_version.encode())
+    for item in parameters["items"]:
+        h.update(f"{item.uri}\0{item.content_sha256}\0".encode())
+    return "baogao-batch-" + h.hexdigest()
+
+
+def cached(task_: Any, cache_dir: Path) -> Any:
+    """`task_` with its results kept in `cache_dir` under batch_cache_key, so a run that dies
+    resumes without transforming again what it had finished. The folder is emptied once a run
+    commits: from then on the ledger, not the cache, says what is done."""
+    storage = LocalFileSystem(basepath=str(cache_dir.absolute()))
+    # Prefect wants result storage registered on its server: one block per warehouse folder.
+    storage.save("baogao-cache-" + hashlib.sha256(str(cache_dir.absolute()).encode()).hexdigest()[:12],
+                 overwrite=True)
+    return task_.with_options(
+        cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key, key_storage=cache_dir / "keys"),
+        persist_result=True,
+        result_storage=storage,
+        cache_expiration=dt.timedelta(days=7),
+    )
+
+
 @task(cache_policy=NO_CACHE)
 def store_batch(
     batch_no: int, result: BatchResult, state: LedgerState, loaded: set[str], run: RunInfo, parquet_dir: Root
@@ -210,9 +239,19 @@ def store_batch(
         wanted = pa.array(keep, type=pa.string())
         for table, data in result.tables.items():
             chosen = data.filter(pc.is_in(data.column("doc_id"), value_set=wanted))
+            if table == "documents":  # a batch resumed from the cache is stamped with this run
+                chosen = _stamp(chosen, run)
             if chosen.num_rows or table == "documents":
                 parts.append(write_part(parquet_dir, table, f"{run.run_id}-{batch_no:05d}", chosen))
     return parts, rows
+
+
+def _stamp(documents: pa.Table, run: RunInfo) -> pa.Table:
+    n = documents.num_rows
+    for name, value in (("run_id", run.run_id), ("ingested_at", run.ingested_at)):
+        i = documents.schema.get_field_index(name)
+        documents = documents.set_column(i, documents.schema.field(i), pa.array([value] * n, documents.schema.field(i).type))
+    return documents
 
 
 def batches(items: list[WorkItem], size: int) -> Iterator[list[WorkItem]]:
@@ -342,6 +381,7 @@ def ingest(settings: Settings | None = None) -> RunSummary:
                 pending = transform_all(todo, state, run, settings, log, timings)
             with timings("publish"):
                 rows, checks = publish(settings, run, parts, pending, log, started, flow_run_id, timings)
+            shutil.rmtree(settings.warehouse_dir / ".cache", ignore_errors=True)
         except QualityGateFailed as exc:
             record_failure(settings, run, log, started, flow_run_id, str(exc))
             report_run(run.run_id, "failed", _counts(log), {}, exc.checks, timings.seconds, str(exc))
@@ -364,6 +404,7 @@ def transform_all(todo: list[WorkItem], state: LedgerState, run: RunInfo, settin
     # On Dask each batch runs inside a Dask worker (flows/runners.py); no local pool is started.
     local = settings.workers if len(todo) > settings.batch_size and settings.runner == "local" else 1
     workers = Workers(local, load_resources(settings.seeds_dir))
+    normalize = cached(normalize_batch, settings.warehouse_dir / ".cache")
     pending: list[PartInfo] = []
     loaded: set[str] = set()
     window: list[tuple[int, PrefectFuture[BatchResult] | Future[BatchResult]]] = []
@@ -373,7 +414,7 @@ def transform_all(todo: list[WorkItem], state: LedgerState, run: RunInfo, settin
             if settings.runner == "dask":
                 window.append((n, transform_here.submit(batch, run, workers.resources)))
             else:
-                window.append((n, normalize_batch.submit(workers, batch, run)))
+                window.append((n, normalize.submit(workers, batch, run)))
             if len(window) > 2 * settings.workers:
                 done += _drain(window.pop(0), state, loaded, run, settings, pending, log, timings)
                 progress.report("transform", done, len(todo))

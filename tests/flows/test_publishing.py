@@ -311,3 +311,35 @@ def test_the_seed_folder_ignores_its_reference_data() -> None:
 
     found = {p.relative_to(SEEDS).as_posix() for p in walk([SEEDS])}
     assert found == {f"reports/cppcc/{p.name}" for p in CPPCC} | {"reports/national/government_work_reports.jsonl.gz"}
+
+
+def test_a_run_that_failed_resumes_from_its_cached_batches_without_transforming_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.work
+
+    warehouse = tmp_path / "w"
+    sql = tmp_path / "sql"
+    shutil.copytree(REPO / "sql", sql)
+    (sql / "checks" / "always_fails.sql").write_text(
+        "-- always_fails: a check this test breaks on purpose\nselect 1 as failing\n", encoding="utf-8"
+    )
+    with pytest.raises(QualityGateFailed):
+        ingest(settings(list(CPPCC), warehouse, sql_dir=sql))
+    assert any((warehouse / ".cache").rglob("*")), "the failed run's batches are cached"
+    calls: list[int] = []
+    real = flows.work.process_batch
+
+    def counting(items: list[object], *args: object, **kw: object) -> object:
+        calls.append(len(items))
+        return real(items, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(flows.work, "process_batch", counting)
+    summary = ingest(settings(list(CPPCC), warehouse))
+    assert calls == []  # every batch came from the cache
+    assert summary.docs_new == 3
+    con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
+    stamped = con.execute("select distinct run_id from documents").fetchall()
+    con.close()
+    assert stamped == [(summary.run_id,)]
+    assert not (warehouse / ".cache").exists()
