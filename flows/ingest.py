@@ -112,13 +112,14 @@ def new_run_id(now: dt.datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
 
-@task(cache_policy=NO_CACHE)
+# I/O steps retry: a share that hiccups or a file briefly locked should not fail the night's run.
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def discover(sources: list[Path]) -> list[FoundFile | Reject]:
     """List every input file under the sources with its content hash."""
     return discover_inputs(sources)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def read_state(parquet_dir: Root, version: str) -> tuple[list[PartInfo], LedgerState]:
     """The committed parts and the ledger state they describe."""
     parts = committed_parts(parquet_dir)
