@@ -26,6 +26,8 @@ from flows.settings import Settings
 from flows.verify import classify_db_error, health_check
 from tests.reliability.conftest import Child, child_env, duck, tally, write_reports
 
+pytestmark = pytest.mark.canary  # DuckDB's crash behaviour: run again on every duckdb bump
+
 ROWS = 1_000_000
 
 WRITER = textwrap.dedent(

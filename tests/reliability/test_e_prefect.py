@@ -256,6 +256,7 @@ def test_34_the_same_path_with_new_bytes_is_processed_again(tmp_path: Path, para
     assert (first.docs_new, second.docs_changed, second.docs_unchanged) == (1, 1, 0)
 
 
+@pytest.mark.canary
 def test_35_the_prefect_server_app_imports_and_fastapi_is_pinned_below_the_breaking_release() -> None:
     from importlib.metadata import version
 
