@@ -403,7 +403,7 @@ def transform_all(todo: list[WorkItem], state: LedgerState, run: RunInfo, settin
     progress.report("transform", 0, len(todo))
     timings = timings or Timings()
     # On Dask each batch runs inside a Dask worker (flows/runners.py); no local pool is started.
-    local = settings.workers if len(todo) > settings.batch_size and settings.runner == "local" else 1
+    local = settings.workers if len(todo) > settings.batch_size and settings.runner == "local" else 0
     workers = Workers(local, load_resources(settings.seeds_dir))
     normalize = cached(normalize_batch, settings.warehouse_dir / ".cache")
     pending: list[PartInfo] = []

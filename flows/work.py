@@ -144,13 +144,18 @@ def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | No
 
 
 class Workers:
-    """A process pool started once per ingest (or inline work when workers == 1)."""
+    """A process pool of `workers` processes started once per ingest, or inline work in the
+    calling thread when workers == 0 (a run too small to be worth starting a process).
+
+    One worker is a process too: the flow's process then writes Parquet while the worker
+    transforms the next batch, and batches in flight do not contend for one GIL (inline, the
+    thread runner's threads would run several batches at once in one interpreter)."""
 
     def __init__(self, workers: int, resources: Resources) -> None:
         self.resources = resources
         self.pool = (
             ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(resources,))
-            if workers > 1
+            if workers >= 1
             else None
         )
 
