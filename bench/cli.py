@@ -220,6 +220,7 @@ def _describe(
         "outcomes": s["outcomes"],
         "rows": s["rows"],
         "stages": s.get("stages", {}),
+        "rss_timeline_gb": run.rss_timeline,
         "import_seconds": run.out.get("import_seconds"),
     }
     if baseline:

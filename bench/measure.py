@@ -36,6 +36,9 @@ class ChildRun:
     # time this hardly changes when other programs compete for the cores.
     cpu: float = 0.0
     out: dict[str, Any] = field(default_factory=dict)
+    # (seconds since start, peak GB of the process tree in that second), to tell which stage
+    # holds the memory.
+    rss_timeline: list[tuple[int, float]] = field(default_factory=list)
     stderr: str = ""
 
 
@@ -66,6 +69,7 @@ def run_child(args: list[str], env: dict[str, str], out: Path, timeout: float = 
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(proc.pid)
     peak = [0, 0]
+    per_second: dict[int, int] = {}
     stop = threading.Event()
 
     def sample() -> None:
@@ -73,6 +77,8 @@ def run_child(args: list[str], env: dict[str, str], out: Path, timeout: float = 
             total, no_server = _tree_rss(watched)
             peak[0] = max(peak[0], total)
             peak[1] = max(peak[1], no_server)
+            second = int(time.perf_counter() - started)
+            per_second[second] = max(per_second.get(second, 0), total)
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -92,6 +98,7 @@ def run_child(args: list[str], env: dict[str, str], out: Path, timeout: float = 
         peak_rss_no_server=peak[1],
         returncode=proc.returncode,
         cpu=round(cpu, 3),
+        rss_timeline=[(s, round(b / 1024**3, 3)) for s, b in sorted(per_second.items())],
         out=data,
         stderr=stderr[-4000:],
     )
