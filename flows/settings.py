@@ -28,8 +28,9 @@ class Settings(BaseSettings):
     # A second ingest waits this long for the running one to finish, then gives up.
     lock_timeout_seconds: float = 60.0
     # One document (a file, a corpus row, an archive member) larger than this is rejected as
-    # too_large (bytes). A long work report is 0.1-1 MB of text; reading a document costs about
-    # 4x its size in memory before the transforms (measured in tests/reliability/test_f_inputs.py).
+    # too_large (bytes). A long work report is 0.1-1 MB of text; reading and decoding a document
+    # peaks at about 2x its size (205 MB for 100 MB, tests/reliability/test_f_inputs.py) before the
+    # transforms, which cost more.
     max_file_bytes: int = 50 * 1024 * 1024
     # A corpus file (.jsonl/.csv) or archive larger than this, or an archive unpacking to more,
     # is rejected as too_large / archive_bomb. Corpus files are streamed row by row.
