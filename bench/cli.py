@@ -162,6 +162,9 @@ def main() -> None:
         if last is not None and "views" in steps:
             result["views"] = view_latency(last / "warehouse.duckdb")
             result["warehouse_bytes"] = (last / "warehouse.duckdb").stat().st_size
+    except IngestFailed as exc:
+        result["error"] = str(exc)
+        _say(str(exc))
     finally:
         if server is not None:
             server.__exit__(None, None, None)
@@ -171,6 +174,8 @@ def main() -> None:
     for name in (f"bench-{label}-{stamp}.json", "latest.json"):
         (out / name).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(render(result))
+    if "error" in result:
+        print(f"\nstopped early: {result['error'].splitlines()[0]}")
     print(f"\nwritten: {out / f'bench-{label}-{stamp}.json'}")
 
 
@@ -195,8 +200,12 @@ def _ingest(
         cmd += ["--batch-size", str(args.batch_size)]
     run = run_child(cmd, env, out / "ingest.json")
     if run.returncode != 0 or "summary" not in run.out:
-        raise SystemExit(f"the ingest failed (exit {run.returncode}):\n{run.stderr}")
+        raise IngestFailed(f"the ingest into {warehouse} failed (exit {run.returncode}):\n{run.stderr}")
     return run
+
+
+class IngestFailed(RuntimeError):
+    """A measured ingest did not complete; what was measured before it is still written."""
 
 
 def _describe(
