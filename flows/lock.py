@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+LOCK_NAME = ".ingest.lock"
+
 
 class LockTimeout(RuntimeError):
     """Another ingest holds the warehouse."""
@@ -19,7 +21,7 @@ class LockTimeout(RuntimeError):
 def writer_lock(warehouse_dir: Path, run_id: str, timeout: float) -> Iterator[None]:
     """Hold the warehouse's writer lock, waiting up to `timeout` seconds for a running ingest."""
     warehouse_dir.mkdir(parents=True, exist_ok=True)
-    path = warehouse_dir / ".ingest.lock"
+    path = warehouse_dir / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + timeout
     try:

@@ -10,6 +10,8 @@ the batch; `baogao ingest` and the benchmark (bench/) add them up per run.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 import traceback
 from collections import defaultdict
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from flows.inputs import WorkItem, read_item
+from flows.lock import LOCK_NAME
 from transforms.arrow import to_table
 from transforms.documents import DOCUMENTS_SCHEMA
 from transforms.entities import ENTITY_MENTIONS_SCHEMA
@@ -98,6 +101,30 @@ _resources: Resources | None = None
 def init_worker(resources: Resources) -> None:
     global _resources
     _resources = resources
+    _detach_from_parent()
+
+
+def _detach_from_parent() -> None:
+    """A forked worker shares its parent's open files, the writer lock among them: an ingest
+    killed with SIGKILL would leave its orphaned workers holding the lock, and the next ingest
+    would wait for them in vain (measured: tests/flows/test_publishing.py, first_part). So the
+    worker closes its copy of the lock (the parent's copy keeps it held), and exits once its
+    parent is gone instead of waiting forever for work."""
+    parent = os.getppid()
+    fds = "/proc/self/fd"
+    for name in os.listdir(fds) if os.path.isdir(fds) else []:
+        try:
+            if os.readlink(f"{fds}/{name}").endswith("/" + LOCK_NAME):
+                os.close(int(name))
+        except OSError:
+            continue
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | None = None) -> BatchResult:
