@@ -96,3 +96,29 @@ def test_29_delete_the_database_and_rebuild_it_from_parquet_with_identical_table
     assert _table_hashes(db) == before
     assert before["documents"][0] == 3
     assert verify(warehouse).ok
+
+
+def test_24_29_baogao_verify_says_all_is_well_then_names_a_damaged_part_and_what_to_do(
+    published: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    warehouse = tmp_path / "w"
+    shutil.copytree(published, warehouse)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["verify", "--warehouse", str(warehouse)])
+    assert ok.exit_code == 0, ok.output
+    assert "no damage found" in ok.output
+    part = sorted((warehouse / "parquet" / "sentences").glob("part-*.parquet"))[0]
+    data = bytearray(part.read_bytes())
+    data[len(data) // 3] ^= 0xFF  # one flipped bit pattern inside the data
+    part.write_bytes(bytes(data))
+    tally("faults injected: damaged part")
+    bad = runner.invoke(app, ["verify", "--warehouse", str(warehouse)])
+    assert bad.exit_code == 1
+    assert part.name in bad.output.replace("\n", "") or "sentences" in bad.output
+    assert "baogao ingest" in bad.output or "baogao rebuild" in bad.output
+    missing = runner.invoke(app, ["verify", "--warehouse", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 1 and "Traceback" not in missing.output
