@@ -1,0 +1,78 @@
+"""The quality gates in sql/checks/, each on hand-made rows that pass, then with one row broken."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.checks import run_checks
+
+REPO = Path(__file__).resolve().parents[2]
+TEXT = "一年来，提交提案266件。办结率达100%。"  # sentences [0, 13) and [13, 22)
+
+
+def warehouse() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute((REPO / "sql" / "00_tables.sql").read_text(encoding="utf-8"))
+    for f in sorted((REPO / "sql").glob("*.sql")):
+        if f.name != "00_tables.sql":
+            con.execute(f.read_text(encoding="utf-8"))
+    con.execute("create table _changed_docs as select 'd1' as doc_id")
+    con.execute(
+        "insert into documents (doc_id, source_uri, source_name, content_sha256, media_type, script, char_count,"
+        " text, transform_version, run_id, ingested_at) values"
+        " ('d1', 'file:///a.txt', 'a.txt', 'x', 'text', 'simplified', ?, ?, '1', 'r1', now())",
+        [len(TEXT), TEXT],
+    )
+    con.execute("insert into sections values ('d1', 0, null, 0, '', 'review', 0, ?)", [len(TEXT)])
+    con.execute("insert into sentences values ('d1', 0, 0, '一年来，提交提案266件。', 0, 13), ('d1', 1, 0, '办结率达100%。', 13, 22)")
+    con.execute(
+        "insert into metrics values ('d1:0', 'd1', 0, 8, 12, '266件', '266', '件', 266, null, '件', null, '提案',"
+        " '提交', 'review', 'proposals_submitted', false)"
+    )
+    con.execute("insert into entity_mentions values ('d1', 0, 'quoted_term', '提交提案', '提交提案', 'e1', null, 4, 8)")
+    con.execute("insert into entities values ('e1', 'quoted_term', '提交提案', null)")
+    con.execute("insert into runs (run_id, started_at, status, docs_seen, docs_new, docs_changed, docs_unchanged,"
+                " docs_duplicate, docs_skipped, docs_rejected, docs_needs_review, metrics, entities, transform_version)"
+                " values ('r1', now(), 'completed', 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, '1')")
+    return con
+
+
+def failing(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {c.name: c.failing for c in run_checks(con, REPO / "sql" / "checks") if not c.passed}
+
+
+def test_consistent_rows_pass_every_check() -> None:
+    assert failing(warehouse()) == {}
+
+
+@pytest.mark.parametrize(
+    ("breakage", "check"),
+    [
+        ("update sentences set char_end = 12 where sentence_id = 0", "sentence_offsets_match"),
+        ("update sentences set text = '一年来,提交提案266件。' where sentence_id = 0", "sentence_offsets_match"),
+        ("update metrics set char_start = 7", "metric_offsets_match"),
+        ("update metrics set sentence_id = 1", "metric_offsets_match"),
+        ("update entity_mentions set char_end = 9", "mention_offsets_match"),
+        ("insert into sentences select * from sentences where sentence_id = 1", "sentences_key_unique"),
+        ("insert into sections select * from sections", "sections_key_unique"),
+        ("insert into metrics select * from metrics", "metrics_key_unique"),
+        ("insert into terms values ('d2', '提案', 'n', 1)", "foreign_keys_resolve"),
+        ("update metrics set sentence_id = 7", "sentence_ids_resolve"),
+        ("insert into entities values ('e1', 'person', 'x', null)", "entities_key_unique"),
+        ("drop view rejects", "expected_objects"),
+    ],
+)
+def test_one_broken_row_fails_exactly_its_check(breakage: str, check: str) -> None:
+    con = warehouse()
+    con.execute(breakage)
+    assert failing(con) == {check: 1}
+
+
+def test_offsets_are_checked_only_for_the_documents_a_build_added() -> None:
+    con = warehouse()
+    con.execute("update sentences set char_end = 12 where sentence_id = 0")
+    con.execute("delete from _changed_docs")
+    assert failing(con) == {}
