@@ -338,3 +338,15 @@ comment on table ref_formulas is 'one row per listed numbered formula (seeds/ref
 comment on column ref_formulas.name is 'the formula as normalized in entity_mentions.name, e.g. 两个维护';
 comment on column ref_formulas.is_formula is 'false for a look-alike that must never count as a formula (五一劳动奖章, 十四五)';
 comment on column ref_formulas.note is 'what the formula stands for';
+
+create table term_years (
+    term varchar not null,
+    year integer not null,
+    mentions bigint not null,
+    documents bigint not null
+);
+comment on table term_years is 'one row per (term, year) where the term occurs: the aggregate behind v_term_trends, rebuilt by sql/derive_term_years.sql when documents change';
+comment on column term_years.term is 'the token (terms.term), all parts of speech together';
+comment on column term_years.year is 'report year: delivery year, else plan year, else review year + 1, else the corpus year column';
+comment on column term_years.mentions is 'occurrences in that year''s documents';
+comment on column term_years.documents is 'documents of that year that use it';

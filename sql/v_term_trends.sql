@@ -2,15 +2,8 @@
 create or replace view v_term_trends as
 with
 
-terms_by_document as (
-    select doc_id, term, sum(count) as mentions
-    from terms
-    group by doc_id, term
-),
-
 documents_dated as (
-    -- the report's year: delivery date, else the year it plans for, else the year after the one
-    -- it reviews, else the corpus row's year column
+    -- the report's year, as in derive_term_years.sql
     select
         doc_id,
         char_count,
@@ -28,16 +21,8 @@ year_sizes as (
     group by year
 ),
 
-term_years as (
-    select
-        t.term,
-        d.year,
-        sum(t.mentions) as mentions,
-        count(*) as documents
-    from terms_by_document as t
-    inner join documents_dated as d on d.doc_id = t.doc_id
-    where d.year is not null
-    group by t.term, d.year
+counted as (
+    select * from term_years
 ),
 
 final as (
@@ -49,7 +34,7 @@ final as (
         ys.year_documents,
         ys.year_chars,
         round(ty.mentions * 10000.0 / ys.year_chars, 4) as per_10k_chars
-    from term_years as ty
+    from counted as ty
     inner join year_sizes as ys on ys.year = ty.year
 )
 

@@ -8,7 +8,7 @@ def test_term_frequency_per_ten_thousand_characters_of_the_years_documents() -> 
         "insert into terms values ('d1', '改革', 'vn', 2), ('d2', '改革', 'vn', 1), ('d2', '改革', 'v', 2),"
         " ('d3', '改革', 'vn', 3), ('d3', '共同富裕', 'n', 6)"
     )
-    run(con, "v_term_trends.sql")
+    run(con, "derive_term_years.sql", "v_term_trends.sql")
     assert con.execute("select * from v_term_trends order by term, year").fetchall() == [
         ("共同富裕", 2024, 6, 1, 2, 6000, 10.0),
         ("改革", 2023, 2, 1, 1, 1000, 20.0),
