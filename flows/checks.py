@@ -9,8 +9,16 @@ import duckdb
 
 # Every published warehouse has these; a missing one fails the `expected_objects` check.
 EXPECTED_TABLES = (
-    "documents", "sections", "sentences", "metrics", "entity_mentions", "entities",
-    "terms", "keywords", "ingest_log", "runs",
+    "documents",
+    "sections",
+    "sentences",
+    "metrics",
+    "entity_mentions",
+    "entities",
+    "terms",
+    "keywords",
+    "ingest_log",
+    "runs",
 )
 EXPECTED_VIEWS = ("rejects", "v_indicator_values")
 

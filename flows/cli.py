@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,13 +28,12 @@ err = Console(stderr=True)
 
 WarehouseOpt = Annotated[
     Path,
-    typer.Option("--warehouse", "-w", help="Warehouse folder (holds warehouse.duckdb and parquet/).",
-                 file_okay=False),
+    typer.Option("--warehouse", "-w", help="Warehouse folder (holds warehouse.duckdb and parquet/).", file_okay=False),
 ]
 DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -58,8 +57,10 @@ def _fail_unexpected(command: str, exc: BaseException, warehouse: Path) -> None:
         where = f"the full traceback is in {path}"
     except OSError:
         where = "the traceback could not be saved"
-    _fail(f"{command} failed: {type(exc).__name__}: {exc}\n{where}; the previous warehouse is unchanged. "
-          "Please report it with that file if the message does not say what to fix.")
+    _fail(
+        f"{command} failed: {type(exc).__name__}: {exc}\n{where}; the previous warehouse is unchanged. "
+        "Please report it with that file if the message does not say what to fix."
+    )
 
 
 @app.command()
@@ -69,7 +70,9 @@ def ingest(
         typer.Argument(help="Files or folders (searched recursively) to ingest. Default: seeds/."),
     ] = None,
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
-    workers: Annotated[int | None, typer.Option(help="Worker processes for the CPU-bound work. Default: CPU count.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes for the CPU-bound work. Default: CPU count.")
+    ] = None,
     lock_timeout: Annotated[
         float, typer.Option(help="Seconds to wait for another running ingest before giving up.")
     ] = 60.0,
@@ -100,16 +103,26 @@ def ingest(
 
     if runner not in RUNNERS:
         _fail(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
-    overrides: dict[str, Any] = {"warehouse_dir": warehouse, "lock_timeout_seconds": lock_timeout,
-                                 "runner": runner, "dask_address": address, "parquet_url": parquet_url}
+    overrides: dict[str, Any] = {
+        "warehouse_dir": warehouse,
+        "lock_timeout_seconds": lock_timeout,
+        "runner": runner,
+        "dask_address": address,
+        "parquet_url": parquet_url,
+    }
     if paths:
         overrides["sources"] = paths
     if workers is not None:
         overrides["workers"] = workers
     settings = Settings(**overrides)
     bar = Progress(
-        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=False, disable=not err.is_terminal,
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
     )
     tasks: dict[str, Any] = {}
 
@@ -167,7 +180,7 @@ def _print_summary(summary: Any) -> None:
 
 def _short_uri(uri: str) -> str:
     prefix = REPO_ROOT.as_uri() + "/"
-    return uri[len(prefix):] if uri.startswith(prefix) else uri
+    return uri[len(prefix) :] if uri.startswith(prefix) else uri
 
 
 @app.command()
@@ -200,8 +213,10 @@ def query(
 
 def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: Format) -> None:
     if fmt is Format.json:
-        sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False,
-                                    default=str, indent=1) + "\n")
+        sys.stdout.write(
+            json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1)
+            + "\n"
+        )
     elif fmt is Format.csv:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
@@ -308,8 +323,19 @@ def status(
     if _lock_held(lock):
         console.print(f"[yellow]an ingest is running now[/] ({lock.read_text(encoding='utf-8')})")
     t = Table(title="recent runs")
-    for col in ("run", "status", "started (UTC)", "seconds", "seen", "new", "changed", "unchanged",
-                "duplicate", "not loaded", "message"):
+    for col in (
+        "run",
+        "status",
+        "started (UTC)",
+        "seconds",
+        "seen",
+        "new",
+        "changed",
+        "unchanged",
+        "duplicate",
+        "not loaded",
+        "message",
+    ):
         t.add_column(col, overflow="fold")
     for r in runs:
         t.add_row(r[0], r[1], f"{r[2]:%Y-%m-%d %H:%M}", f"{r[3] or 0:.1f}", *(str(v) for v in r[4:10]), r[10])
@@ -383,7 +409,9 @@ def serve(
 
 @app.command()
 def docs(
-    output: Annotated[Path, typer.Option(help="Where to write the data dictionary.")] = REPO_ROOT / "docs" / "warehouse.md",
+    output: Annotated[Path, typer.Option(help="Where to write the data dictionary.")] = REPO_ROOT
+    / "docs"
+    / "warehouse.md",
 ) -> None:
     """Regenerate the data dictionary (docs/warehouse.md) from the COMMENT ON statements in sql/."""
     from flows.docs import write

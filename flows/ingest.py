@@ -22,25 +22,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
-from prefect.filesystems import LocalFileSystem
 from prefect.context import get_run_context
+from prefect.filesystems import LocalFileSystem
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, ConfigDict
 
 from flows import progress
 from flows.checks import CheckResult, run_checks
-from flows.report import Timings, report_run
 from flows.inputs import SUPPORTED, FoundFile, Limits, WorkItem, discover_inputs, document_item, expand, too_large
 from flows.lock import writer_lock
 from flows.reconcile import reconcile_for, run_lease
+from flows.report import Timings, report_run
+from flows.runners import transform_here
 from flows.seeds import load_resources
 from flows.settings import Settings
-from flows.runners import transform_here
 from flows.store import PartInfo, Root, commit_run, committed_parts, parts_of, read_columns, write_part
+from flows.versions import transform_version
 from flows.warehouse import build, staging_connection, swap_in
 from flows.work import BatchResult, Workers
-from flows.versions import transform_version
 from transforms.arrow import to_table
 from transforms.ledger import (
     INGEST_LOG_SCHEMA,
@@ -124,22 +124,37 @@ def read_state(parquet_dir: Root, version: str) -> tuple[list[PartInfo], LedgerS
     """The committed parts and the ledger state they describe."""
     parts = committed_parts(parquet_dir)
     log = read_columns(
-        parquet_dir, parts_of(parts, "ingest_log"),
+        parquet_dir,
+        parts_of(parts, "ingest_log"),
         ["run_id", "source_uri", "outcome", "doc_id", "duplicate_of", "content_sha256"],
     )
     docs = read_columns(parquet_dir, parts_of(parts, "documents"), ["doc_id", "transform_version"])
     current = (
-        [d for d, v in zip(docs.column("doc_id").to_pylist(), docs.column("transform_version").to_pylist(), strict=True)
-         if v == version]
-        if docs is not None else []
+        [
+            d
+            for d, v in zip(
+                docs.column("doc_id").to_pylist(), docs.column("transform_version").to_pylist(), strict=True
+            )
+            if v == version
+        ]
+        if docs is not None
+        else []
     )
     rows = list(zip(*(log.column(c).to_pylist() for c in log.column_names), strict=True)) if log is not None else []
     return parts, build_state(rows, current)
 
 
 def _log(run: RunInfo, uri: str, name: str, outcome: str, reason: str, message: str, **kw: str | None) -> LogRow:
-    return LogRow(run_id=run.run_id, source_uri=uri, source_name=name, outcome=outcome, reason_code=reason,
-                  message=message, at=run.ingested_at, **kw)
+    return LogRow(
+        run_id=run.run_id,
+        source_uri=uri,
+        source_name=name,
+        outcome=outcome,
+        reason_code=reason,
+        message=message,
+        at=run.ingested_at,
+        **kw,
+    )
 
 
 def _reject_row(run: RunInfo, r: Reject, sha: str | None = None) -> LogRow:
@@ -147,8 +162,9 @@ def _reject_row(run: RunInfo, r: Reject, sha: str | None = None) -> LogRow:
 
 
 @task(cache_policy=NO_CACHE)
-def plan(found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, limits: Limits
-         ) -> tuple[list[WorkItem], list[LogRow]]:
+def plan(
+    found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, limits: Limits
+) -> tuple[list[WorkItem], list[LogRow]]:
     """Split inputs into work to do and ledger rows decided already (unchanged, rejected)."""
     todo: list[WorkItem] = []
     decided: list[LogRow] = []
@@ -158,17 +174,34 @@ def plan(found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, limi
         if doc_id is None:
             todo.append(item)
         else:
-            decided.append(_log(run, item.uri, item.name, "unchanged", "same_content",
-                                "already loaded with the same content", doc_id=doc_id,
-                                content_sha256=item.content_sha256))
+            decided.append(
+                _log(
+                    run,
+                    item.uri,
+                    item.name,
+                    "unchanged",
+                    "same_content",
+                    "already loaded with the same content",
+                    doc_id=doc_id,
+                    content_sha256=item.content_sha256,
+                )
+            )
 
     for f in found:
         if isinstance(f, Reject):
             decided.append(_reject_row(run, f))
         elif f.kind == "unsupported":
-            decided.append(_log(run, f.uri, f.name, "rejected", "unsupported_type",
-                                f"'{f.path.suffix or f.name}' files are not reports baogao reads; supported: "
-                                f"{SUPPORTED}", content_sha256=f.sha256))
+            decided.append(
+                _log(
+                    run,
+                    f.uri,
+                    f.name,
+                    "rejected",
+                    "unsupported_type",
+                    f"'{f.path.suffix or f.name}' files are not reports baogao reads; supported: {SUPPORTED}",
+                    content_sha256=f.sha256,
+                )
+            )
         elif f.kind in ("corpus_jsonl", "corpus_csv", "archive_zip", "archive_tar"):
             for row in expand(f, limits):
                 if isinstance(row, Reject):
@@ -204,8 +237,7 @@ def cached(task_: Any, cache_dir: Path) -> Any:
     commits: from then on the ledger, not the cache, says what is done."""
     storage = LocalFileSystem(basepath=str(cache_dir.absolute()))
     # Prefect wants result storage registered on its server: one block per warehouse folder.
-    storage.save("baogao-cache-" + hashlib.sha256(str(cache_dir.absolute()).encode()).hexdigest()[:12],
-                 overwrite=True)
+    storage.save("baogao-cache-" + hashlib.sha256(str(cache_dir.absolute()).encode()).hexdigest()[:12], overwrite=True)
     return task_.with_options(
         cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key, key_storage=cache_dir / "keys"),
         persist_result=True,
@@ -229,9 +261,19 @@ def store_batch(
         outcome, reason, message = classify(state, item.uri, item.doc_id, loaded)
         if item.note:
             message = f"{message}; {item.note}"
-        rows.append(_log(run, item.uri, item.name, outcome, reason, message, doc_id=item.doc_id,
-                         duplicate_of=item.doc_id if outcome == "duplicate" else None,
-                         content_sha256=item.content_sha256))
+        rows.append(
+            _log(
+                run,
+                item.uri,
+                item.name,
+                outcome,
+                reason,
+                message,
+                doc_id=item.doc_id,
+                duplicate_of=item.doc_id if outcome == "duplicate" else None,
+                content_sha256=item.content_sha256,
+            )
+        )
         if outcome == "loaded":
             loaded.add(item.doc_id)
             keep.append(item.doc_id)
@@ -251,7 +293,9 @@ def _stamp(documents: pa.Table, run: RunInfo) -> pa.Table:
     n = documents.num_rows
     for name, value in (("run_id", run.run_id), ("ingested_at", run.ingested_at)):
         i = documents.schema.get_field_index(name)
-        documents = documents.set_column(i, documents.schema.field(i), pa.array([value] * n, documents.schema.field(i).type))
+        documents = documents.set_column(
+            i, documents.schema.field(i), pa.array([value] * n, documents.schema.field(i).type)
+        )
     return documents
 
 
@@ -271,8 +315,14 @@ def _counts(log: list[LogRow]) -> Counter[str]:
 
 @task(cache_policy=NO_CACHE)
 def publish(
-    settings: Settings, run: RunInfo, parts: list[PartInfo], pending: list[PartInfo], log: list[LogRow],
-    started: float, flow_run_id: str | None, timings: Timings | None = None,
+    settings: Settings,
+    run: RunInfo,
+    parts: list[PartInfo],
+    pending: list[PartInfo],
+    log: list[LogRow],
+    started: float,
+    flow_run_id: str | None,
+    timings: Timings | None = None,
 ) -> tuple[dict[str, int], list[CheckResult]]:
     """Build the next warehouse aside from committed + this run's parts, check it, commit the run
     and swap it in. A failing check leaves the last good warehouse in place."""
@@ -283,8 +333,9 @@ def publish(
     staging = settings.warehouse_dir / ".staging" / f"warehouse-{run.run_id}.duckdb"
     timings = timings or Timings()
     with timings("load"):
-        result = build(settings.database_path, staging, settings.sql_dir, settings.seeds_dir / "reference",
-                       root, all_parts, keep)
+        result = build(
+            settings.database_path, staging, settings.sql_dir, settings.seeds_dir / "reference", root, all_parts, keep
+        )
     with staging_connection(staging) as con:
         with timings("checks"):
             checks = run_checks(con, settings.sql_dir / "checks")
@@ -310,8 +361,9 @@ def publish(
     return rows, checks
 
 
-def record_failure(settings: Settings, run: RunInfo, log: list[LogRow], started: float,
-                   flow_run_id: str | None, message: str) -> None:
+def record_failure(
+    settings: Settings, run: RunInfo, log: list[LogRow], started: float, flow_run_id: str | None, message: str
+) -> None:
     """Record a failed run in Parquet and in the published warehouse, without any of its data: the
     last good documents stay as they were and the inputs are processed again next run."""
     root = settings.parquet_root
@@ -338,15 +390,34 @@ def _log_tuples(root: Root, parts: list[PartInfo]) -> list[tuple[str, str, str, 
     return list(zip(*(t.column(c).to_pylist() for c in cols), strict=True))
 
 
-def _run_row(run: RunInfo, c: Counter[str], rows: dict[str, int], seconds: float, status: str,
-             flow_run_id: str | None, message: str | None) -> RunRow:
+def _run_row(
+    run: RunInfo,
+    c: Counter[str],
+    rows: dict[str, int],
+    seconds: float,
+    status: str,
+    flow_run_id: str | None,
+    message: str | None,
+) -> RunRow:
     return RunRow(
-        run_id=run.run_id, started_at=run.ingested_at, finished_at=dt.datetime.now(dt.UTC), status=status,
+        run_id=run.run_id,
+        started_at=run.ingested_at,
+        finished_at=dt.datetime.now(dt.UTC),
+        status=status,
         docs_seen=sum(c[o] for o in ("loaded", "unchanged", "duplicate", "skipped", "rejected", "needs_review")),
-        docs_new=c["new"], docs_changed=c["changed"], docs_unchanged=c["unchanged"], docs_duplicate=c["duplicate"],
-        docs_skipped=c["skipped"], docs_rejected=c["rejected"], docs_needs_review=c["needs_review"],
-        metrics=rows.get("metrics", 0), entities=rows.get("entities", 0), seconds=round(seconds, 3),
-        transform_version=run.transform_version, prefect_flow_run_id=flow_run_id, message=message,
+        docs_new=c["new"],
+        docs_changed=c["changed"],
+        docs_unchanged=c["unchanged"],
+        docs_duplicate=c["duplicate"],
+        docs_skipped=c["skipped"],
+        docs_rejected=c["rejected"],
+        docs_needs_review=c["needs_review"],
+        metrics=rows.get("metrics", 0),
+        entities=rows.get("entities", 0),
+        seconds=round(seconds, 3),
+        transform_version=run.transform_version,
+        prefect_flow_run_id=flow_run_id,
+        message=message,
     )
 
 
@@ -362,8 +433,11 @@ def ingest(settings: Settings | None = None) -> RunSummary:
     settings = settings or Settings()
     started = time.monotonic()
     now = dt.datetime.now(dt.UTC)
-    run = RunInfo(run_id=new_run_id(now), ingested_at=now.replace(microsecond=0),
-                  transform_version=transform_version(settings.seeds_dir))
+    run = RunInfo(
+        run_id=new_run_id(now),
+        ingested_at=now.replace(microsecond=0),
+        transform_version=transform_version(settings.seeds_dir),
+    )
     flow_run_id = _flow_run_id()
     timings = Timings()
     log: list[LogRow] = []
@@ -396,8 +470,14 @@ def ingest(settings: Settings | None = None) -> RunSummary:
     return summary
 
 
-def transform_all(todo: list[WorkItem], state: LedgerState, run: RunInfo, settings: Settings,
-                  log: list[LogRow], timings: Timings | None = None) -> list[PartInfo]:
+def transform_all(
+    todo: list[WorkItem],
+    state: LedgerState,
+    run: RunInfo,
+    settings: Settings,
+    log: list[LogRow],
+    timings: Timings | None = None,
+) -> list[PartInfo]:
     """Transform the inputs batch by batch in worker processes, storing each batch as it comes back
     in order; at most two batches per worker are in flight, which bounds memory."""
     progress.report("transform", 0, len(todo))
@@ -433,25 +513,50 @@ def _flow_run_id() -> str | None:
     return str(flow_run.id) if flow_run is not None else None
 
 
-def _summary(run: RunInfo, log: list[LogRow], rows: dict[str, int], checks: list[CheckResult], started: float,
-             settings: Settings) -> RunSummary:
+def _summary(
+    run: RunInfo, log: list[LogRow], rows: dict[str, int], checks: list[CheckResult], started: float, settings: Settings
+) -> RunSummary:
     c = _counts(log)
     return RunSummary(
-        run_id=run.run_id, status="completed", outcomes=dict(Counter(r.outcome for r in log)),
-        docs_seen=len(log), docs_new=c["new"], docs_changed=c["changed"], docs_unchanged=c["unchanged"],
-        docs_duplicate=c["duplicate"], docs_skipped=c["skipped"], docs_rejected=c["rejected"],
-        docs_needs_review=c["needs_review"], rows=rows, checks=[(ch.name, ch.failing) for ch in checks],
-        seconds=round(time.monotonic() - started, 2), published=True, warehouse=str(settings.database_path),
-        rejects=[RejectLine(source_uri=r.source_uri, source_name=r.source_name, outcome=r.outcome,
-                            reason_code=r.reason_code, message=r.message)
-                 for r in sorted(log, key=lambda r: r.source_uri)
-                 if r.outcome in ("rejected", "needs_review", "skipped")],
+        run_id=run.run_id,
+        status="completed",
+        outcomes=dict(Counter(r.outcome for r in log)),
+        docs_seen=len(log),
+        docs_new=c["new"],
+        docs_changed=c["changed"],
+        docs_unchanged=c["unchanged"],
+        docs_duplicate=c["duplicate"],
+        docs_skipped=c["skipped"],
+        docs_rejected=c["rejected"],
+        docs_needs_review=c["needs_review"],
+        rows=rows,
+        checks=[(ch.name, ch.failing) for ch in checks],
+        seconds=round(time.monotonic() - started, 2),
+        published=True,
+        warehouse=str(settings.database_path),
+        rejects=[
+            RejectLine(
+                source_uri=r.source_uri,
+                source_name=r.source_name,
+                outcome=r.outcome,
+                reason_code=r.reason_code,
+                message=r.message,
+            )
+            for r in sorted(log, key=lambda r: r.source_uri)
+            if r.outcome in ("rejected", "needs_review", "skipped")
+        ],
     )
 
 
 def _drain(
-    entry: tuple[int, PrefectFuture[BatchResult] | Future[BatchResult]], state: LedgerState, loaded: set[str],
-    run: RunInfo, settings: Settings, pending: list[PartInfo], log: list[LogRow], timings: Timings,
+    entry: tuple[int, PrefectFuture[BatchResult] | Future[BatchResult]],
+    state: LedgerState,
+    loaded: set[str],
+    run: RunInfo,
+    settings: Settings,
+    pending: list[PartInfo],
+    log: list[LogRow],
+    timings: Timings,
 ) -> int:
     n, future = entry
     result = future.result()

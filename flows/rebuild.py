@@ -31,8 +31,16 @@ def rebuild(settings: Settings | None = None) -> tuple[dict[str, int], list[Chec
         rows = list(zip(*(log.column(c).to_pylist() for c in cols), strict=True)) if log is not None else []
         keep = in_force(build_state(rows, []))
         staging = settings.warehouse_dir / ".staging" / f"warehouse-{token}.duckdb"
-        result = build(settings.database_path, staging, settings.sql_dir, settings.seeds_dir / "reference",
-                       root, parts, keep, fresh=True)
+        result = build(
+            settings.database_path,
+            staging,
+            settings.sql_dir,
+            settings.seeds_dir / "reference",
+            root,
+            parts,
+            keep,
+            fresh=True,
+        )
         with staging_connection(staging) as con:
             checks = run_checks(con, settings.sql_dir / "checks")
         failed = [c for c in checks if not c.passed]

@@ -26,7 +26,14 @@ from flows.store import PartInfo, Root, filesystem, part_url, parts_of, read_col
 
 # Tables with one row set per document, rebuilt from Parquet parts by doc_id.
 DOC_TABLES = (
-    "documents", "sections", "sentences", "metrics", "entity_mentions", "terms", "keywords", "document_themes",
+    "documents",
+    "sections",
+    "sentences",
+    "metrics",
+    "entity_mentions",
+    "terms",
+    "keywords",
+    "document_themes",
 )
 # Tables rebuilt from all committed parts on every publish (small).
 LOG_TABLES = ("ingest_log", "runs")
@@ -134,10 +141,7 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
     con.register("_desired", desired)
     con.execute("create or replace temp table _want as select * from _desired")
     con.unregister("_desired")
-    con.execute(
-        "create or replace temp table _drop as select doc_id from _doc_parts "
-        "except select doc_id from _want"
-    )
+    con.execute("create or replace temp table _drop as select doc_id from _doc_parts except select doc_id from _want")
     con.execute(
         "insert into _drop select h.doc_id from _doc_parts h join _want w using (doc_id) where h.part <> w.part"
     )
@@ -170,10 +174,7 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
         if files:
             con.execute("insert into " + duckdb_identifier(table) + " by name select * from read_parquet(?)", [files])
     # A run that failed after committing is recorded again with its final status: keep the last.
-    con.execute(
-        "delete from runs where rowid not in "
-        "(select max(rowid) from runs group by run_id)"
-    )
+    con.execute("delete from runs where rowid not in (select max(rowid) from runs group by run_id)")
     return bool(changed)
 
 
@@ -192,8 +193,10 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> None:
             continue
         with path.open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
-        data = pa.table({c: [r.get(c) or None for r in rows] for c in columns},
-                        schema=pa.schema([(c, pa.string()) for c in columns]))
+        data = pa.table(
+            {c: [r.get(c) or None for r in rows] for c in columns},
+            schema=pa.schema([(c, pa.string()) for c in columns]),
+        )
         con.from_arrow(data).insert_into(table)
 
 

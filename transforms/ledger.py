@@ -113,8 +113,9 @@ class LedgerState:
     current_docs: set[str] = field(default_factory=set)
 
 
-def build_state(log_rows: Iterable[tuple[str, str, str, str | None, str | None, str | None]],
-                current_docs: Iterable[str]) -> LedgerState:
+def build_state(
+    log_rows: Iterable[tuple[str, str, str, str | None, str | None, str | None]], current_docs: Iterable[str]
+) -> LedgerState:
     """`log_rows` are (run_id, source_uri, outcome, doc_id, duplicate_of, content_sha256) of all
     committed ledger rows."""
     state = LedgerState(current_docs=set(current_docs))
@@ -140,8 +141,7 @@ def classify(state: LedgerState, uri: str, doc_id: str, loaded_this_run: set[str
     if doc_id in state.current_docs or doc_id in loaded_this_run:
         if previous is not None and previous.doc_id == doc_id:
             return ("unchanged", "same_text", "the bytes changed but the cleaned text is the same; nothing to do")
-        return ("duplicate", "same_content",
-                f"the same text is already loaded as document {doc_id}; not loaded again")
+        return ("duplicate", "same_content", f"the same text is already loaded as document {doc_id}; not loaded again")
     if previous is None:
         return ("loaded", "new", "loaded as a new document")
     if previous.doc_id == doc_id:

@@ -56,8 +56,9 @@ def process(
         # read Simplified text (transforms/metadata.py::prepare).
         prepared = prepare(source.media_type, source.text, source.data, source.source_meta, resources.regions)
     except ExtractError as exc:
-        return Reject(source_uri=source.source_uri, source_name=source.source_name, reason_code=exc.code,
-                      message=str(exc))
+        return Reject(
+            source_uri=source.source_uri, source_name=source.source_name, reason_code=exc.code, message=str(exc)
+        )
     text, doc_meta = prepared.text, prepared.meta
     if len(dedup_key(text)) < MIN_CHARS:
         return Reject(

@@ -343,7 +343,6 @@ def _inside(quotes: list[tuple[int, int]], pos: int) -> bool:
     return i >= 0 and quotes[i][0] < pos < quotes[i][1]
 
 
-
 def split_sentences(doc_id: str, text: str, sections: list[Section]) -> list[Sentence]:
     """Sentences end at 。！？； (closing quotes kept with them) and at line ends; each belongs to
     the deepest section that contains its start. One pass over the text and the sections."""

@@ -122,7 +122,9 @@ def test_serve_registers_a_scheduled_deployment_with_the_prefect_server(tmp_path
     env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()), PYTHONPATH=str(REPO))
     proc = subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "serve", str(CPPCC[0]), "--cron", "15 3 * * *", "-w", str(tmp_path)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
     async def deployment() -> object:

@@ -15,8 +15,16 @@ from tests.conftest import CPPCC, SEEDS
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 CONTRACT = {
-    "documents", "sections", "sentences", "metrics", "entity_mentions", "entities",
-    "terms", "keywords", "ingest_log", "runs",
+    "documents",
+    "sections",
+    "sentences",
+    "metrics",
+    "entity_mentions",
+    "entities",
+    "terms",
+    "keywords",
+    "ingest_log",
+    "runs",
 }
 
 
@@ -52,13 +60,18 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunSummary]:
 
 def test_the_seed_corpus_loads_into_every_contract_table(seeded: tuple[Path, RunSummary]) -> None:
     warehouse, summary = seeded
-    tables = {r[0] for r in query(warehouse, "select table_name from duckdb_tables() where table_name not like '\\_%' escape '\\'")}
-    assert CONTRACT <= tables
+    tables = {
+        r[0]
+        for r in query(warehouse, "select table_name from duckdb_tables() where table_name not like '\\_%' escape '\\'")
+    }
+    assert tables >= CONTRACT
     views = {r[0] for r in query(warehouse, "select view_name from duckdb_views() where not internal")}
     assert {"rejects", "v_indicator_values"} <= views
     assert (summary.docs_seen, summary.docs_new, summary.docs_rejected) == (75, 75, 0)
     assert query(warehouse, "select count(*), count(distinct doc_id) from documents") == [(75, 75)]
-    assert query(warehouse, "select count(*) from documents where source_name = 'government_work_reports.jsonl.gz'") == [(72,)]
+    assert query(
+        warehouse, "select count(*) from documents where source_name = 'government_work_reports.jsonl.gz'"
+    ) == [(72,)]
     assert query(warehouse, "select count(*) from runs where status = 'completed'") == [(1,)]
     assert query(warehouse, "select outcome, count(*) from ingest_log group by all") == [("loaded", 75)]
     sentences = query(warehouse, "select count(*), count(distinct doc_id) from sentences")[0]
@@ -121,7 +134,7 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_rest_of_the_batch_loads(tm
     shutil.copy(CPPCC[2], src / "good.txt")
     (src / "empty.txt").write_bytes(b"")
     (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    (src / "broken.txt").write_bytes("政协工作报告".encode("utf-8")[:-1] + b"\xff\xfe\xfa\x80\x81" * 3)
+    (src / "broken.txt").write_bytes("政协工作报告".encode()[:-1] + b"\xff\xfe\xfa\x80\x81" * 3)
     (src / "table.xlsx").write_bytes(b"PK\x03\x04 not really a spreadsheet")
     (src / "corpus.jsonl").write_text(
         '{"title": "无正文", "year": 2024}\n'
@@ -158,5 +171,7 @@ def test_the_same_reports_under_two_names_load_once(tmp_path: Path) -> None:
     (src / "b.txt").write_bytes(CPPCC[1].read_bytes().replace(b"\n", b"\r\n"))
     summary = run([src], tmp_path / "w")
     assert (summary.docs_new, summary.docs_duplicate) == (1, 1)
-    dup = query(tmp_path / "w", "select source_name, duplicate_of is not null from ingest_log where outcome = 'duplicate'")
+    dup = query(
+        tmp_path / "w", "select source_name, duplicate_of is not null from ingest_log where outcome = 'duplicate'"
+    )
     assert dup == [("b.txt", True)]

@@ -41,8 +41,10 @@ def child_env() -> dict[str, str]:
 def table_snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"select * from {t} order by all").fetchall()
-                for t in ("documents", "sections", "sentences", "metrics", "entity_mentions", "terms")}
+        return {
+            t: con.execute(f"select * from {t} order by all").fetchall()
+            for t in ("documents", "sections", "sentences", "metrics", "entity_mentions", "terms")
+        }
     finally:
         con.close()
 
@@ -140,8 +142,10 @@ def test_an_ingest_publishes_while_readers_hold_the_warehouse_open(tmp_path: Pat
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from documents").fetchall() == [(73,)]
     con.close()
-    print(f"worst reader query latency during the ingest: raw {raw_result['worst']:.3f} s, "
-          f"sqlalchemy {engine_result['worst']:.3f} s")
+    print(
+        f"worst reader query latency during the ingest: raw {raw_result['worst']:.3f} s, "
+        f"sqlalchemy {engine_result['worst']:.3f} s"
+    )
 
 
 INGEST_CHILD = textwrap.dedent(
@@ -158,9 +162,7 @@ INGEST_CHILD = textwrap.dedent(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("when", ["first_part", "staging_built"])
-def test_a_killed_ingest_leaves_the_last_warehouse_intact_and_the_next_run_completes(
-    tmp_path: Path, when: str
-) -> None:
+def test_a_killed_ingest_leaves_the_last_warehouse_intact_and_the_next_run_completes(tmp_path: Path, when: str) -> None:
     warehouse = tmp_path / "w"
     src = tmp_path / "in"
     src.mkdir()
@@ -170,8 +172,12 @@ def test_a_killed_ingest_leaves_the_last_warehouse_intact_and_the_next_run_compl
     before = table_snapshot(db)
     manifests_before = sorted((warehouse / "parquet" / "_manifests").glob("*.json"))
     shutil.copy(NATIONAL, src)
-    child = subprocess.Popen([sys.executable, "-c", INGEST_CHILD, str(src), str(warehouse)], env=child_env(),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-c", INGEST_CHILD, str(src), str(warehouse)],
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 240
     parts_dir, staging_dir = warehouse / "parquet" / "documents", warehouse / ".staging"
 
@@ -218,8 +224,9 @@ LOCK_HOLDER = textwrap.dedent(
 
 def test_a_second_ingest_waits_then_names_the_running_one(tmp_path: Path) -> None:
     warehouse = tmp_path / "w"
-    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(warehouse)], env=child_env(),
-                              stdout=subprocess.PIPE)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(warehouse)], env=child_env(), stdout=subprocess.PIPE
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
         t0 = time.monotonic()

@@ -27,16 +27,21 @@ def warehouse() -> duckdb.DuckDBPyConnection:
         [len(TEXT), TEXT],
     )
     con.execute("insert into sections values ('d1', 0, null, 0, '', 'review', 0, ?)", [len(TEXT)])
-    con.execute("insert into sentences values ('d1', 0, 0, '一年来，提交提案266件。', 0, 13), ('d1', 1, 0, '办结率达100%。', 13, 22)")
+    con.execute(
+        "insert into sentences values ('d1', 0, 0, '一年来，提交提案266件。', 0, 13),"
+        " ('d1', 1, 0, '办结率达100%。', 13, 22)"
+    )
     con.execute(
         "insert into metrics values ('d1:0', 'd1', 0, 8, 12, '266件', '266', '件', 266, null, '件', null, '提案',"
         " '提交', 'review', 'proposals_submitted', false)"
     )
     con.execute("insert into entity_mentions values ('d1', 0, 'quoted_term', '提交提案', '提交提案', 'e1', null, 4, 8)")
     con.execute("insert into entities values ('e1', 'quoted_term', '提交提案', null)")
-    con.execute("insert into runs (run_id, started_at, status, docs_seen, docs_new, docs_changed, docs_unchanged,"
-                " docs_duplicate, docs_skipped, docs_rejected, docs_needs_review, metrics, entities, transform_version)"
-                " values ('r1', now(), 'completed', 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, '1')")
+    con.execute(
+        "insert into runs (run_id, started_at, status, docs_seen, docs_new, docs_changed, docs_unchanged,"
+        " docs_duplicate, docs_skipped, docs_rejected, docs_needs_review, metrics, entities, transform_version)"
+        " values ('r1', now(), 'completed', 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, '1')"
+    )
     return con
 
 

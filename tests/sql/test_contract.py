@@ -49,6 +49,8 @@ def test_the_readme_lists_every_table_and_view_with_its_grain() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\| `(\w+)` \| (?:table|view) \| (.+?) \|$", readme, flags=re.M))
     actual = {name: grain for name, _, grain in objects(con)}
-    assert set(listed) == set(actual), f"README tables differ: missing {set(actual) - set(listed)}, extra {set(listed) - set(actual)}"
+    assert set(listed) == set(actual), (
+        f"README tables differ: missing {set(actual) - set(listed)}, extra {set(listed) - set(actual)}"
+    )
     for name, grain in actual.items():
         assert listed[name] == grain, f"README grain of {name} differs from its COMMENT"

@@ -9,7 +9,9 @@ import pytest
 from transforms.decode import DecodeError, decode_bytes
 
 SENTENCE = "一年来，市政协坚持以习近平新时代中国特色社会主义思想为指导，累计开展重大协商议政活动32项、提交提案266件。"
-TRADITIONAL = "一年來，市政協堅持以習近平新時代中國特色社會主義思想為指導，累計開展重大協商議政活動32項、提交提案266件。"
+TRADITIONAL = (
+    "一年來，市政協堅持以習近平新時代中國特色社會主義思想為指導，累計開展重大協商議政活動32項、提交提案266件。"
+)
 
 
 @pytest.mark.parametrize(

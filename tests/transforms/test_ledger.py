@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transforms.ledger import Mapping, LedgerState, build_state, classify, in_force, is_unchanged
+from transforms.ledger import LedgerState, Mapping, build_state, classify, in_force, is_unchanged
 
 
 def state() -> LedgerState:
