@@ -19,8 +19,21 @@ EXPECTED_TABLES = (
     "keywords",
     "ingest_log",
     "runs",
+    "document_themes",
+    "term_years",
 )
-EXPECTED_VIEWS = ("rejects", "v_indicator_values")
+EXPECTED_VIEWS = (
+    "rejects",
+    "v_document_overview",
+    "v_entity_top",
+    "v_formula_usage",
+    "v_indicator_series",
+    "v_indicator_values",
+    "v_quoted_term_adoption",
+    "v_term_trends",
+    "v_theme_share",
+    "v_theme_share_by_year",
+)
 
 
 @dataclass(frozen=True)

@@ -304,6 +304,21 @@ def batches(items: list[WorkItem], size: int) -> Iterator[list[WorkItem]]:
         yield items[i : i + size]
 
 
+def _doc_counts(c: Counter[str]) -> dict[str, int]:
+    """The runs table's docs_* columns from outcome counts (every input has one outcome)."""
+    outcomes = ("loaded", "unchanged", "duplicate", "skipped", "rejected", "needs_review")
+    return {
+        "docs_seen": sum(c[o] for o in outcomes),
+        "docs_new": c["new"],
+        "docs_changed": c["changed"],
+        "docs_unchanged": c["unchanged"],
+        "docs_duplicate": c["duplicate"],
+        "docs_skipped": c["skipped"],
+        "docs_rejected": c["rejected"],
+        "docs_needs_review": c["needs_review"],
+    }
+
+
 def _counts(log: list[LogRow]) -> Counter[str]:
     c: Counter[str] = Counter()
     for r in log:
@@ -404,14 +419,7 @@ def _run_row(
         started_at=run.ingested_at,
         finished_at=dt.datetime.now(dt.UTC),
         status=status,
-        docs_seen=sum(c[o] for o in ("loaded", "unchanged", "duplicate", "skipped", "rejected", "needs_review")),
-        docs_new=c["new"],
-        docs_changed=c["changed"],
-        docs_unchanged=c["unchanged"],
-        docs_duplicate=c["duplicate"],
-        docs_skipped=c["skipped"],
-        docs_rejected=c["rejected"],
-        docs_needs_review=c["needs_review"],
+        **_doc_counts(c),
         metrics=rows.get("metrics", 0),
         entities=rows.get("entities", 0),
         seconds=round(seconds, 3),
@@ -521,14 +529,7 @@ def _summary(
         run_id=run.run_id,
         status="completed",
         outcomes=dict(Counter(r.outcome for r in log)),
-        docs_seen=len(log),
-        docs_new=c["new"],
-        docs_changed=c["changed"],
-        docs_unchanged=c["unchanged"],
-        docs_duplicate=c["duplicate"],
-        docs_skipped=c["skipped"],
-        docs_rejected=c["rejected"],
-        docs_needs_review=c["needs_review"],
+        **_doc_counts(c),
         rows=rows,
         checks=[(ch.name, ch.failing) for ch in checks],
         seconds=round(time.monotonic() - started, 2),

@@ -22,6 +22,7 @@ from collections import Counter
 from typing import Any, Literal
 
 from transforms.models import Frozen, Part
+from transforms.numbers import CN_DIGITS
 from transforms.regions import (
     NATIONAL_CODE,
     Region,
@@ -58,22 +59,7 @@ class DocumentMeta(Frozen):
 # ---------------------------------------------------------------------------------------------
 # Chinese numerals.
 
-_CN_DIGIT = {
-    "〇": 0,
-    "零": 0,
-    "○": 0,
-    "Ｏ": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_DIGIT = {**CN_DIGITS, "○": 0, "Ｏ": 0}  # dates also write zero as ○ or a full-width O
 CN_NUM = "〇零○一二两三四五六七八九十百"
 
 

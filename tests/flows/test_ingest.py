@@ -8,24 +8,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.checks import EXPECTED_TABLES
 from flows.ingest import RunSummary, ingest
 from flows.settings import Settings
 from tests.conftest import CPPCC, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
-CONTRACT = {
-    "documents",
-    "sections",
-    "sentences",
-    "metrics",
-    "entity_mentions",
-    "entities",
-    "terms",
-    "keywords",
-    "ingest_log",
-    "runs",
-}
+CONTRACT = set(EXPECTED_TABLES)
 
 
 def run(sources: list[Path], warehouse: Path, workers: int = 1) -> RunSummary:
