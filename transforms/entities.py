@@ -241,8 +241,9 @@ _SPEAKER = re.compile(rf"^[{_HAN}]{{0,20}}(?:{_TITLES})[ 　]+({_NAME})$", re.M)
 _AFTER_TITLE = re.compile(
     rf"(?:{_TITLES})[ 　]?({_NAME})(?=同志|在|说|指出|强调|表示|代表|主持|讲话|作|[\s，,。、；;：:）)”]|$)"
 )
-# A name right before an honorific that only follows names: 习近平总书记, 陈长锋同志.
-_BEFORE_HONORIFIC = re.compile(rf"({_NAME})(?=总书记|同志)")
+# A name right before a word that only follows names: 习近平总书记, 陈长锋同志, 楼宝善捐赠(艺术作品展),
+# 某某先生 / 女士 / 教授 / 院士 / 烈士.
+_BEFORE_HONORIFIC = re.compile(rf"({_NAME})(?=总书记|同志|先生|女士|教授|院士|烈士|捐赠|捐资|捐建)")
 
 
 def _person_name(surface: str) -> str:
