@@ -350,3 +350,12 @@ comment on column term_years.term is 'the token (terms.term), all parts of speec
 comment on column term_years.year is 'report year: delivery year, else plan year, else review year + 1, else the corpus year column';
 comment on column term_years.mentions is 'occurrences in that year''s documents';
 comment on column term_years.documents is 'documents of that year that use it';
+
+-- report_year: the year a report speaks for, used by every view that groups by year: its delivery
+-- date, else the year it plans for, else the year after the one it reviews, else the corpus row's
+-- year column (national corpus rows carry one).
+create macro report_year(delivered_on, plan_year, review_year, source_meta) as
+    coalesce(
+        year(delivered_on), plan_year, review_year + 1,
+        try_cast(json_extract_string(source_meta, '$.year') as integer)
+    );

@@ -9,15 +9,11 @@ quoted as (
 ),
 
 documents_dated as (
-    -- the report's year: delivery date, else the year it plans for, else the year after the one
-    -- it reviews, else the corpus row's year column
+    -- the report's year: see the report_year macro in 00_tables.sql
     select
         doc_id,
         issuer,
-        coalesce(
-            year(delivered_on), plan_year, review_year + 1,
-            try_cast(json_extract_string(source_meta, '$.year') as integer)
-        ) as year
+        report_year(delivered_on, plan_year, review_year, source_meta) as year
     from documents
 ),
 

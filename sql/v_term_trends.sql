@@ -3,14 +3,11 @@ create or replace view v_term_trends as
 with
 
 documents_dated as (
-    -- the report's year, as in derive_term_years.sql
+    -- the report's year: see the report_year macro in 00_tables.sql
     select
         doc_id,
         char_count,
-        coalesce(
-            year(delivered_on), plan_year, review_year + 1,
-            try_cast(json_extract_string(source_meta, '$.year') as integer)
-        ) as year
+        report_year(delivered_on, plan_year, review_year, source_meta) as year
     from documents
 ),
 
