@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 # The 500 most common hanzi carry most of any Chinese text; a decoding that yields few of
@@ -130,25 +131,22 @@ def plausibility(text: str) -> float:
     """How much `text` reads like Chinese prose, 0..1, judged on its non-ASCII characters: common
     hanzi and CJK punctuation count for it; Private Use Area, control, Hangul, kana and other
     scripts count against. Pure ASCII text scores 1 (control characters aside)."""
-    total = 0.0
-    n = 0
+    kinds: Counter[str] = Counter()
     ascii_bad = 0
-    ascii_n = 0
-    for c in text:
+    for c, count in Counter(text).items():  # each distinct character classified once
         if c.isspace():
             continue
         kind = _classify(c)
-        if kind == "ascii":
-            ascii_n += 1
-            continue
+        kinds[kind] += count
         if kind == "bad" and ord(c) < 128:
-            ascii_bad += 1
-        n += 1
-        total += _WEIGHTS[kind]
+            ascii_bad += count
+    ascii_n = kinds.pop("ascii", 0)
+    n = kinds.total()
     if n == 0:
         return 1.0 if ascii_n else 0.0
     if n == ascii_bad:  # only ASCII control characters besides plain ASCII
         return max(0.0, 1.0 - 4 * ascii_bad / (ascii_n + ascii_bad))
+    total = sum(_WEIGHTS[kind] * count for kind, count in sorted(kinds.items()))
     # Real prose sits near 0.8-0.95 (a quarter of its hanzi are not in the common set).
     return max(0.0, min(1.0, total / n / 0.85))
 
