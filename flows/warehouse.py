@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flows.store import PartInfo, Root, filesystem, part_url, parts_of, read_columns
+from flows.store import PartInfo, Root, filesystem, part_url, parts_of
 
 # Tables with one row set per document, rebuilt from Parquet parts by doc_id.
 DOC_TABLES = (
@@ -117,30 +117,41 @@ def _create_schema(con: duckdb.DuckDBPyConnection, tables_sql: Path) -> None:
     con.execute("create table _baogao (key varchar, value varchar)")
     con.execute("insert into _baogao values ('schema_version', ?)", [schema_version(tables_sql)])
     con.execute("create table _doc_parts (doc_id varchar, part varchar)")
+    con.execute("create table _part_docs (part varchar, doc_id varchar)")
     con.execute("create table _changed_docs (doc_id varchar)")
 
 
-def _desired_parts(root: Root, parts: list[PartInfo], keep: set[str]) -> pa.Table:
-    """doc_id -> the part (file name) holding its newest rows, for documents in `keep`."""
+def _want(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep: set[str]) -> None:
+    """Temp table _want: doc_id -> the documents part (file name) holding its newest rows, for the
+    documents in `keep`. Which documents each part holds is kept in _part_docs, so a run reads the
+    doc_ids of its own new parts only, never again those of every earlier run."""
+    con.execute("create table if not exists _part_docs (part varchar, doc_id varchar)")
     docs = parts_of(parts, "documents")
-    rows: dict[str, str] = {}
-    for p in docs:  # committed order: later parts win
-        t = read_columns(root, [p], ["doc_id"])
-        assert t is not None
-        name = p.path.rsplit("/", 1)[-1]
-        for doc_id in t.column("doc_id").to_pylist():
-            if doc_id in keep:
-                rows[doc_id] = name
-    return pa.table({"doc_id": list(rows), "part": list(rows.values())})
+    names = [p.path.rsplit("/", 1)[-1] for p in docs]
+    seen = {r[0] for r in con.execute("select distinct part from _part_docs").fetchall()}
+    new = [part_url(root, p.path) for p, name in zip(docs, names, strict=True) if name not in seen]
+    if new:
+        con.execute(
+            "insert into _part_docs select regexp_extract(filename, '[^/]+$'), doc_id "
+            "from read_parquet(?, filename = true)",
+            [new],
+        )
+    # Committed order decides: a later part replaces an earlier one's rows of the same document.
+    con.register("_order", pa.table({"part": names, "pos": list(range(len(names)))}))
+    con.register("_keep", pa.table({"doc_id": sorted(keep)}, schema=pa.schema([("doc_id", pa.string())])))
+    con.execute(
+        "create or replace temp table _want as "
+        "select p.doc_id, arg_max(p.part, o.pos) as part from _part_docs p "
+        "join _order o using (part) semi join _keep k using (doc_id) group by p.doc_id"
+    )
+    con.unregister("_order")
+    con.unregister("_keep")
 
 
 def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep: set[str]) -> bool:
     """Make the document tables hold exactly the documents in `keep`, each from its newest part,
     touching only documents that changed; rebuild the ledger tables from all parts."""
-    desired = _desired_parts(root, parts, keep)
-    con.register("_desired", desired)
-    con.execute("create or replace temp table _want as select * from _desired")
-    con.unregister("_desired")
+    _want(con, root, parts, keep)
     con.execute("create or replace temp table _drop as select doc_id from _doc_parts except select doc_id from _want")
     con.execute(
         "insert into _drop select h.doc_id from _doc_parts h join _want w using (doc_id) where h.part <> w.part"
@@ -168,14 +179,43 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
     # other document passed them when it was added); a fresh build adds, and so checks, them all.
     con.execute("create or replace table _changed_docs as select doc_id from _add")
     changed = con.execute("select (select count(*) from _add) + (select count(*) from _drop)").fetchall()[0][0]
-    for table in LOG_TABLES:
-        con.execute("delete from " + duckdb_identifier(table))
-        files = [part_url(root, p.path) for p in parts_of(parts, table)]
-        if files:
-            con.execute("insert into " + duckdb_identifier(table) + " by name select * from read_parquet(?)", [files])
-    # A run that failed after committing is recorded again with its final status: keep the last.
-    con.execute("delete from runs where rowid not in (select max(rowid) from runs group by run_id)")
+    _append_log_parts(con, root, parts)
     return bool(changed)
+
+
+def _append_log_parts(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo]) -> None:
+    """Add the rows of the ledger parts (ingest_log, runs) not loaded before; _loaded_parts says
+    which were. A file from before _loaded_parts existed is reloaded from all parts once."""
+    known = con.execute("select count(*) from duckdb_tables() where table_name = '_loaded_parts'").fetchall()[0][0]
+    if not known:
+        con.execute("create table _loaded_parts (tbl varchar, part varchar)")
+        for table in LOG_TABLES:
+            con.execute("delete from " + duckdb_identifier(table))
+    for table in LOG_TABLES:
+        loaded = {r[0] for r in con.execute("select part from _loaded_parts where tbl = ?", [table]).fetchall()}
+        new = [p.path for p in parts_of(parts, table) if p.path not in loaded]
+        if not new:
+            continue
+        urls = [part_url(root, path) for path in new]
+        con.execute(
+            "create or replace temp table _new_rows as select * exclude (filename), "
+            "list_position(?, filename) as _part from read_parquet(?, filename = true)",
+            [urls, urls],
+        )
+        if table == "runs":
+            # A run that failed after committing is recorded again with its final status: the
+            # row of the latest part stands.
+            con.execute("delete from runs where run_id in (select run_id from _new_rows)")
+            con.execute(
+                "delete from _new_rows where (run_id, _part) not in "
+                "(select run_id, max(_part) from _new_rows group by run_id)"
+            )
+        con.execute(
+            "insert into " + duckdb_identifier(table) + " by name "
+            "select * exclude (_part) from _new_rows order by _part"
+        )
+        con.executemany("insert into _loaded_parts values (?, ?)", [[table, path] for path in new])
+        con.execute("drop table _new_rows")
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> None:
