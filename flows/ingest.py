@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -299,6 +300,18 @@ def _stamp(documents: pa.Table, run: RunInfo) -> pa.Table:
     return documents
 
 
+# TextRank runs compiled (transforms/textrank_kernel.py) when each worker has at least this much
+# input: numba costs about 3 s to start in a process, and the compiled kernel saves about 1 s per
+# MB of input over plain Python (measured on the national corpus: 0.4 s against 3.7 s for 3.3 MB).
+COMPILED_TEXTRANK_BYTES_PER_WORKER = 4 * 1024 * 1024
+
+
+def use_compiled_textrank(todo: list[WorkItem], workers: int) -> bool:
+    """True when the run is large enough for the compiled TextRank to repay its start-up."""
+    size = sum(item.size if item.text is None else 3 * len(item.text) for item in todo)
+    return size >= COMPILED_TEXTRANK_BYTES_PER_WORKER * max(1, workers)
+
+
 def batches(items: list[WorkItem], size: int) -> Iterator[list[WorkItem]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -491,15 +504,19 @@ def transform_all(
     progress.report("transform", 0, len(todo))
     timings = timings or Timings()
     # On Dask each batch runs inside a Dask worker (flows/runners.py); no local pool is started.
-    local = settings.workers if len(todo) > settings.batch_size and settings.runner == "local" else 0
-    workers = Workers(local, load_resources(settings.seeds_dir))
+    # A run of one input is done inline; a small run is cut into smaller batches so that every
+    # worker gets a share.
+    local = settings.workers if len(todo) > 1 and settings.runner == "local" else 0
+    size = max(1, min(settings.batch_size, -(-len(todo) // max(1, 2 * local))))
+    run = replace(run, compiled_textrank=use_compiled_textrank(todo, local))
+    workers = Workers(local, load_resources(settings.seeds_dir), run.compiled_textrank)
     normalize = cached(normalize_batch, settings.warehouse_dir / ".cache")
     pending: list[PartInfo] = []
     loaded: set[str] = set()
     window: list[tuple[int, PrefectFuture[BatchResult] | Future[BatchResult]]] = []
     done = 0
     try:
-        for n, batch in enumerate(batches(todo, settings.batch_size)):
+        for n, batch in enumerate(batches(todo, size)):
             if settings.runner == "dask":
                 window.append((n, transform_here.submit(batch, run, workers.resources)))
             else:

@@ -32,6 +32,9 @@ class RunInfo:
     # What produced the rows: TRANSFORM_VERSION plus a fingerprint of the transforms' code and
     # reference data (flows/versions.py), so any change to either reprocesses documents.
     transform_version: str = TRANSFORM_VERSION
+    # How, not what: TextRank through the numba kernel (same scores; pays for its ~3 s start-up
+    # per process only on large runs, so flows/ingest.py turns it on by the size of the work).
+    compiled_textrank: bool = False
 
 
 def doc_id_for(text: str) -> str:
@@ -113,7 +116,7 @@ def process(
     )
     lap("entities")
     terms = count_terms(doc_id, seg, resources.stopwords)
-    keywords = textrank_keywords(doc_id, seg, resources.stopwords)
+    keywords = textrank_keywords(doc_id, seg, resources.stopwords, compiled=run.compiled_textrank)
     lap("terms")
     themes = document_themes(doc_id, text, sentences, resources.themes)
     lap("themes")

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from flows.seeds import load_stopwords, load_user_dictionary
 from tests.conftest import CPPCC, SEEDS
 from transforms.clean import clean_text
 from transforms.models import Keyword, Term
 from transforms.segment import Segmentation, segment_text
-from transforms.terms import TEXTRANK_POS, count_terms, is_term, textrank_keywords
+from transforms.terms import (
+    TEXTRANK_POS,
+    count_terms,
+    is_term,
+    textrank_keywords,
+    textrank_scores_compiled,
+    textrank_scores_python,
+)
 
 WORDS = load_user_dictionary(SEEDS).words
 STOPWORDS = load_stopwords(SEEDS)
@@ -41,14 +52,11 @@ def test_is_term_keeps_latin_words_and_drops_symbols() -> None:
     assert not is_term("的", "uj", frozenset({"的"}))
 
 
-def test_textrank_agrees_with_jieba_textrank_on_the_same_tokens() -> None:
-    """jieba.analyse.TextRank given our tokens (its own tokenizer swapped for a stub) ranks the
-    same words with the same scores."""
+def _jieba_textrank(text: str, seg: Segmentation) -> dict[str, float]:
+    """Every word's score from jieba.analyse.TextRank itself, given our tokens (its tokenizer
+    swapped for a stub)."""
     import jieba.analyse
     from jieba.posseg import pair
-
-    text = clean_text(CPPCC[0].read_text(encoding="utf-8"))
-    seg = segment_text(text, WORDS)
 
     class Tokens:
         def cut(self, _sentence: str) -> list[object]:
@@ -57,10 +65,50 @@ def test_textrank_agrees_with_jieba_textrank_on_the_same_tokens() -> None:
     reference = jieba.analyse.TextRank()
     reference.tokenizer = Tokens()
     reference.stop_words = set(STOPWORDS)
-    expected = reference.textrank(text, topK=20, withWeight=True, allowPOS=tuple(TEXTRANK_POS))
-    ours = textrank_keywords("d1", seg, STOPWORDS)
-    assert [k.term for k in ours][:10] == [w for w, _ in expected][:10]
-    assert {k.term: k.score for k in ours} == {w: round(s, 6) for w, s in expected}
+    return dict(reference.textrank(text, topK=None, withWeight=True, allowPOS=tuple(TEXTRANK_POS)))
+
+
+@pytest.mark.parametrize("path", CPPCC, ids=lambda p: p.stem)
+def test_both_textrank_engines_give_jiebas_scores_to_the_last_bit(path: Path) -> None:
+    text = clean_text(path.read_text(encoding="utf-8"))
+    seg = segment_text(text, WORDS)
+    expected = _jieba_textrank(text, seg)
+    assert len(expected) > 300
+    assert textrank_scores_python(seg.words, seg.tags, STOPWORDS) == expected
+    assert textrank_scores_compiled(seg.words, seg.tags, STOPWORDS) == expected
+    ours = textrank_keywords("d1", seg, STOPWORDS, compiled=True)
+    best = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+    assert [(k.term, k.score) for k in ours] == [(w, round(s, 6)) for w, s in best]
+
+
+@pytest.mark.slow
+def test_the_compiled_textrank_gives_the_python_scores_on_the_national_corpus(
+    national_rows: list[dict[str, object]],
+) -> None:
+    """Every report of the national corpus: the numba kernel's scores equal the Python engine's,
+    float for float (the Python engine is checked against jieba above)."""
+    differ = []
+    assert len(national_rows) == 72
+    for row in national_rows:
+        seg = segment_text(clean_text(str(row["content"])), WORDS)
+        if textrank_scores_compiled(seg.words, seg.tags, STOPWORDS) != textrank_scores_python(
+            seg.words, seg.tags, STOPWORDS
+        ):
+            differ.append(row["title"])
+    assert differ == []
+
+
+def test_textrank_engines_agree_on_edge_cases() -> None:
+    cases = [
+        ((), []),  # no tokens
+        (("发展",), ["vn"]),  # one candidate, no pair
+        (("发展", "发展"), ["vn", "vn"]),  # a word paired with itself
+        (("政协", "，", "委员", "的", "协商", "履职"), ["n", "x", "n", "uj", "vn", "v"]),
+        (("政协", "，", "，", "，", "，", "委员"), ["n", "x", "x", "x", "x", "n"]),  # five apart: no pair
+    ]
+    for words, tags in cases:
+        assert textrank_scores_compiled(words, tags, STOPWORDS) == textrank_scores_python(words, tags, STOPWORDS)
+    assert textrank_scores_python(("政协", "，", "，", "，", "，", "委员"), cases[4][1], STOPWORDS) == {}
 
 
 def test_textrank_returns_twenty_ranked_keywords_of_a_report() -> None:

@@ -1,0 +1,46 @@
+"""Worker processes and the choice of TextRank engine, with a real process pool."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from flows.ingest import COMPILED_TEXTRANK_BYTES_PER_WORKER, use_compiled_textrank
+from flows.inputs import WorkItem
+from flows.seeds import load_resources
+from flows.work import Workers
+from tests.conftest import CPPCC, SEEDS
+from transforms.pipeline import RunInfo
+
+
+def _item(path: Path, size: int | None = None) -> WorkItem:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return WorkItem(uri=str(path), name=path.name, kind="text", content_sha256=digest, path=path, size=size or 0)
+
+
+def test_textrank_is_compiled_only_when_every_worker_has_enough_input() -> None:
+    small = [_item(p, p.stat().st_size) for p in CPPCC]
+    assert not use_compiled_textrank(small, 2)
+    big = [_item(CPPCC[0], COMPILED_TEXTRANK_BYTES_PER_WORKER)]
+    assert use_compiled_textrank(big, 1)
+    assert not use_compiled_textrank(big, 2)
+    rows = [WorkItem(uri="x", name="x", kind="corpus_jsonl", content_sha256="0" * 64, text="字" * 3_000_000)]
+    assert use_compiled_textrank(rows, 2)  # a corpus row counts its text as UTF-8 bytes
+
+
+def test_a_worker_with_the_compiled_engine_gives_the_same_rows(tmp_path: Path) -> None:
+    resources = load_resources(SEEDS)
+    items = [_item(p, p.stat().st_size) for p in CPPCC]
+    run = RunInfo("t", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    plain = Workers(1, resources)
+    compiled = Workers(1, resources, compiled_textrank=True)
+    try:
+        a = plain.run(items, run)
+        b = compiled.run(items, RunInfo("t", run.ingested_at, compiled_textrank=True))
+    finally:
+        plain.close()
+        compiled.close()
+    assert a.tables["keywords"].num_rows == 60
+    assert a.tables["keywords"].equals(b.tables["keywords"])
+    assert a.tables["terms"].equals(b.tables["terms"])
