@@ -502,6 +502,8 @@ def transform_all(
     """Transform the inputs batch by batch in worker processes, storing each batch as it comes back
     in order; at most two batches per worker are in flight, which bounds memory."""
     progress.report("transform", 0, len(todo))
+    if not todo:  # a run that found nothing new starts no workers and loads no reference data
+        return []
     timings = timings or Timings()
     # On Dask each batch runs inside a Dask worker (flows/runners.py); no local pool is started.
     # A run of one input is done inline; a small run is cut into smaller batches so that every
