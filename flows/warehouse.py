@@ -37,6 +37,9 @@ DOC_TABLES = (
 )
 # Tables rebuilt from all committed parts on every publish (small).
 LOG_TABLES = ("ingest_log", "runs")
+# What a build may hold in memory before it spills to warehouse/.staging/tmp (the budget
+# for a whole 200 MB ingest is 1.5 GB, and the flow's own process needs about 0.4 GB of it).
+STAGING_MEMORY_LIMIT = "1GB"
 # The contract is the text of sql/00_tables.sql: a published file built from another text is rebuilt fresh.
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -88,8 +91,10 @@ def staging_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         config={
             "autoinstall_known_extensions": False,
             "threads": os.cpu_count() or 1,
-            # Big joins spill here instead of growing memory without bound.
+            # Big joins and loads spill here instead of growing memory with the corpus: DuckDB's
+            # default limit is 80 % of the machine's memory.
             "temp_directory": str(spill),
+            "memory_limit": STAGING_MEMORY_LIMIT,
         },
     )
     try:

@@ -3,26 +3,39 @@ with changed as (
     select doc_id from _changed_docs
 ),
 
-located as (
-    select m.doc_id, m.char_start, m.char_end, m.text as t, s.char_start as s_start, s.char_end as s_end
+spans as (
+    select m.doc_id, m.char_start as a, m.char_end as b, m.text as t, s.char_start as sa, s.char_end as sb
     from entity_mentions as m
     semi join changed using (doc_id)
     inner join sentences as s using (doc_id, sentence_id)
 ),
 
-spans as (
-    select doc_id, list(struct_pack(a := char_start, b := char_end, t := t, sa := s_start, sb := s_end)) as spans
-    from located
-    group by doc_id
+longest as (
+    select coalesce(max(b - a), 0) as n from spans
+),
+
+-- The text in pieces starting every 1,000 characters, each long enough to hold the longest span
+-- that starts in it: substr() counts characters from the start of its string, so on whole
+-- reports the check was quadratic in their length (2.1 s on a 50 MB warehouse, 0.5 s in pieces).
+pieces as (
+    select
+        d.doc_id,
+        d.char_count,
+        k.k,
+        substr(d.text, k.k * 1000 + 1, 1000 + (select n from longest)) as piece
+    from documents as d
+    semi join changed using (doc_id),
+    lateral (select unnest(range(0, d.char_count // 1000 + 1)) as k) as k
 ),
 
 final as (
-    select
-        len(list_filter(spans.spans, lambda x: substr(d.text, x.a + 1, x.b - x.a) <> x.t
-            or x.a < x.sa
-            or x.b > x.sb)) as failing
-    from spans
-    inner join documents as d using (doc_id)
+    select count(*) as failing
+    from spans as s
+    left join pieces as p on p.doc_id = s.doc_id and p.k = s.a // 1000
+    where s.a < s.sa
+        or s.b > s.sb
+        or p.piece is null
+        or substr(p.piece, s.a % 1000 + 1, s.b - s.a) <> s.t
 )
 
-select coalesce(sum(failing), 0) as failing from final
+select failing from final

@@ -44,3 +44,9 @@ def test_a_worker_with_the_compiled_engine_gives_the_same_rows(tmp_path: Path) -
     assert a.tables["keywords"].num_rows == 60
     assert a.tables["keywords"].equals(b.tables["keywords"])
     assert a.tables["terms"].equals(b.tables["terms"])
+
+
+def test_the_readme_states_the_threshold_for_compiled_textrank() -> None:
+    readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
+    mb = COMPILED_TEXTRANK_BYTES_PER_WORKER // (1024 * 1024)
+    assert f"less than {mb} MB of input per worker" in readme

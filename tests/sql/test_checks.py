@@ -81,3 +81,28 @@ def test_offsets_are_checked_only_for_the_documents_a_build_added() -> None:
     con.execute("update sentences set char_end = 12 where sentence_id = 0")
     con.execute("delete from _changed_docs")
     assert failing(con) == {}
+
+
+def test_offsets_past_the_first_thousand_characters_are_checked_exactly() -> None:
+    """The offset checks read the text in 1,000-character pieces; spans across a piece boundary
+    and at the very end of a long document are compared like any other."""
+    parts = ["一" * 990, "提交提案266件。", "二" * 1497, "结束。"]
+    text = "".join(parts)
+    starts = [0, 990, 999, 2496, 2499]  # the second sentence spans the boundary at 1,000
+    assert [len("".join(parts[:i])) for i in range(5)] == starts
+    con = warehouse()
+    con.execute("update documents set text = ?, char_count = ?", [text, len(text)])
+    con.execute("update sections set char_end = ?", [len(text)])
+    con.execute("delete from sentences")
+    for i, sentence in enumerate(parts):
+        con.execute("insert into sentences values ('d1', ?, 0, ?, ?, ?)", [i, sentence, starts[i], starts[i + 1]])
+    con.execute("update metrics set sentence_id = 1, char_start = 994, char_end = 998")  # 266件
+    con.execute(
+        "update entity_mentions set sentence_id = 3, text = '结束', name = '结束', char_start = 2496, char_end = 2498"
+    )
+    con.execute("insert into terms values ('d1', '提案', 'n', 1)")
+    assert failing(con) == {}
+    con.execute("update sentences set char_start = 991 where sentence_id = 1")
+    con.execute("update entity_mentions set char_end = 2499")
+    con.execute("insert into terms values ('d1', '提案', 'n', 2)")
+    assert failing(con) == {"sentence_offsets_match": 1, "mention_offsets_match": 1, "terms_key_unique": 1}
