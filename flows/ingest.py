@@ -31,7 +31,19 @@ from pydantic import BaseModel, ConfigDict
 
 from flows import progress
 from flows.checks import CheckResult, run_checks
-from flows.inputs import SUPPORTED, FoundFile, Limits, WorkItem, discover_inputs, document_item, expand, too_large
+from flows.inputs import (
+    SUPPORTED,
+    FoundFile,
+    Limits,
+    Stamp,
+    WorkItem,
+    discover_inputs,
+    document_item,
+    expand,
+    load_seen,
+    save_seen,
+    too_large,
+)
 from flows.lock import writer_lock
 from flows.reconcile import reconcile_for, run_lease
 from flows.report import Timings, report_run
@@ -115,9 +127,9 @@ def new_run_id(now: dt.datetime) -> str:
 
 # I/O steps retry: a share that hiccups or a file briefly locked should not fail the night's run.
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def discover(sources: list[Path]) -> list[FoundFile | Reject]:
-    """List every input file under the sources with its content hash."""
-    return discover_inputs(sources)
+def discover(sources: list[Path], seen: dict[str, tuple[Stamp, str]] | None = None) -> list[FoundFile | Reject]:
+    """List every input file under the sources with its content hash (see discover_inputs)."""
+    return discover_inputs(sources, seen)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -469,7 +481,7 @@ def ingest(settings: Settings | None = None) -> RunSummary:
         reconcile_for(settings, flow_run_id)  # runs killed earlier: mark Crashed, sweep their debris
         try:
             with timings("discover"):
-                found = discover(settings.sources)
+                found = discover(settings.sources, load_seen(settings.warehouse_dir))
                 parts, state = read_state(settings.parquet_root, run.transform_version)
                 todo, decided = plan(found, state, run, Limits.of(settings))
                 log.extend(decided)
@@ -478,6 +490,7 @@ def ingest(settings: Settings | None = None) -> RunSummary:
             with timings("publish"):
                 rows, checks = publish(settings, run, parts, pending, log, started, flow_run_id, timings)
             shutil.rmtree(settings.warehouse_dir / ".cache", ignore_errors=True)
+            save_seen(settings.warehouse_dir, found)
         except QualityGateFailed as exc:
             record_failure(settings, run, log, started, flow_run_id, str(exc))
             report_run(run.run_id, "failed", _counts(log), {}, exc.checks, timings.seconds, str(exc))

@@ -95,6 +95,7 @@ class FoundFile:
     size: int
     sha256: str | None  # None when the file could not be read
     mtime_ns: int = 0
+    stamp: Stamp | None = None  # see discover_inputs
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,39 @@ def walk(sources: list[Path]) -> Iterator[Path]:
         yield path
 
 
-def discover_inputs(sources: list[Path]) -> list[FoundFile | Reject]:
-    """Every input under `sources`, hashed, or the reason it cannot be read."""
-    return [find(path, root) for path, root in walk_roots(sources)]
+# A file's identity on disk: (size, mtime_ns, inode, ctime_ns). Writing a file changes its ctime,
+# which no tool can set back, so an equal stamp means the bytes hashed last time are still there.
+Stamp = tuple[int, int, int, int]
+SEEN_NAME = ".seen.json"
+
+
+def _stamp(st: os.stat_result) -> Stamp:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def discover_inputs(sources: list[Path], seen: dict[str, tuple[Stamp, str]] | None = None) -> list[FoundFile | Reject]:
+    """Every input under `sources`, hashed, or the reason it cannot be read. A file whose stamp is
+    the one in `seen` (uri -> (stamp, sha256) of the last committed run) keeps its hash unread: a
+    nightly run costs a stat per loaded file, not a read of every byte ever loaded."""
+    return [find(path, root, seen) for path, root in walk_roots(sources)]
+
+
+def load_seen(warehouse_dir: Path) -> dict[str, tuple[Stamp, str]]:
+    """The stamps and hashes the last committed run saw; empty when there are none or the file
+    is unreadable (then every input is hashed, which is always right)."""
+    try:
+        raw = json.loads((warehouse_dir / SEEN_NAME).read_text(encoding="utf-8"))
+        return {uri: (tuple(stamp), sha) for uri, (stamp, sha) in raw.items()}  # type: ignore[misc]
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def save_seen(warehouse_dir: Path, found: list[FoundFile | Reject]) -> None:
+    """Remember the stamp and hash of every file this (committed) run read."""
+    data = {f.uri: (f.stamp, f.sha256) for f in found if isinstance(f, FoundFile) and f.sha256 and f.stamp}
+    tmp = warehouse_dir / f".{SEEN_NAME}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, warehouse_dir / SEEN_NAME)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -229,9 +260,10 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def find(path: Path, root: Path | None = None) -> FoundFile | Reject:
+def find(path: Path, root: Path | None = None, seen: dict[str, tuple[Stamp, str]] | None = None) -> FoundFile | Reject:
     """Stat and hash one discovered path, or say why it cannot be an input. `root` is the source
-    folder it was found under; a link must resolve inside it."""
+    folder it was found under; a link must resolve inside it. A file stamped as in `seen` is not
+    read again (discover_inputs)."""
     uri = uri_of(path)
     name = path.name
     if path.is_symlink():
@@ -273,17 +305,21 @@ def find(path: Path, root: Path | None = None) -> FoundFile | Reject:
         return _reject(uri, name, "read_error", f"could not read the file ({exc.strerror or exc})")
     if not stat.S_ISREG(before.st_mode):
         return _reject(uri, name, "not_a_file", "not a regular file (a device, socket or pipe); only files are read")
-    try:
-        digest = sha256_file(real)
-        after = real.lstat()
-    except FileNotFoundError:
-        return _reject(uri, name, "vanished", "the file disappeared while it was being read (deleted or moved)")
-    except OSError as exc:
-        return _reject(
-            uri, name, "read_error", f"could not read the file ({exc.strerror or exc}); check its permissions"
-        )
-    if (before.st_size, before.st_mtime_ns, before.st_ino) != (after.st_size, after.st_mtime_ns, after.st_ino):
-        return _changed(uri, name)
+    known = seen.get(uri) if seen else None
+    if known is not None and known[0] == _stamp(before):
+        digest, after = known[1], before  # hashed by the last committed run, untouched since
+    else:
+        try:
+            digest = sha256_file(real)
+            after = real.lstat()
+        except FileNotFoundError:
+            return _reject(uri, name, "vanished", "the file disappeared while it was being read (deleted or moved)")
+        except OSError as exc:
+            return _reject(
+                uri, name, "read_error", f"could not read the file ({exc.strerror or exc}); check its permissions"
+            )
+        if (before.st_size, before.st_mtime_ns, before.st_ino) != (after.st_size, after.st_mtime_ns, after.st_ino):
+            return _changed(uri, name)
     return FoundFile(
         path=real,
         uri=uri,
@@ -292,6 +328,7 @@ def find(path: Path, root: Path | None = None) -> FoundFile | Reject:
         size=after.st_size,
         sha256=digest,
         mtime_ns=after.st_mtime_ns,
+        stamp=_stamp(after),
     )
 
 

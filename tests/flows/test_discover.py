@@ -1,0 +1,41 @@
+"""Discovery hashes what is new and only stats what the last committed run already hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from flows.inputs import FoundFile, discover_inputs, load_seen, save_seen
+from tests.conftest import CPPCC
+
+
+def test_a_file_stamped_as_last_time_is_not_read_again_and_an_edited_one_is(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    a, b = src / "a.txt", src / "b.txt"
+    a.write_bytes(CPPCC[0].read_bytes())
+    b.write_bytes(CPPCC[1].read_bytes())
+    first = discover_inputs([src])
+    save_seen(tmp_path, first)
+    seen = load_seen(tmp_path)
+    assert {Path(u).name for u in seen} == {"a.txt", "b.txt"}
+    # A hash the bytes could not produce proves the file was not read: the stamp matched.
+    seen = {u: (stamp, "0" * 64) for u, (stamp, _sha) in seen.items()}
+    with b.open("ab") as f:  # b is edited: its ctime and size change
+        f.write("补充一句。".encode())
+    again = {Path(f.uri).name: f for f in discover_inputs([src], seen) if isinstance(f, FoundFile)}
+    assert again["a.txt"].sha256 == "0" * 64
+    assert again["b.txt"].sha256 == hashlib.sha256(b.read_bytes()).hexdigest()
+    # Setting the modification time back does not fool it: the change time moved.
+    st = a.stat()
+    a.write_bytes(a.read_bytes()[:-3] + b"xyz")
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
+    third = {Path(f.uri).name: f for f in discover_inputs([src], seen) if isinstance(f, FoundFile)}
+    assert third["a.txt"].sha256 == hashlib.sha256(a.read_bytes()).hexdigest()
+
+
+def test_a_missing_or_damaged_record_means_hashing_everything(tmp_path: Path) -> None:
+    assert load_seen(tmp_path) == {}
+    (tmp_path / ".seen.json").write_text("{not json", encoding="utf-8")
+    assert load_seen(tmp_path) == {}
