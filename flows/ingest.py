@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ from flows.inputs import (
     SUPPORTED,
     FoundFile,
     Limits,
-    Stamp,
     WorkItem,
     discover_inputs,
     document_item,
@@ -125,14 +124,29 @@ def new_run_id(now: dt.datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
 
-# I/O steps retry: a share that hiccups or a file briefly locked should not fail the night's run.
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def discover(sources: list[Path], seen: dict[str, tuple[Stamp, str]] | None = None) -> list[FoundFile | Reject]:
-    """List every input file under the sources with its content hash (see discover_inputs)."""
-    return discover_inputs(sources, seen)
+@dataclass(frozen=True)
+class Survey:
+    """What a run has to do, decided before any document is transformed."""
+
+    found: list[FoundFile | Reject]  # every input under the sources, hashed (or stamped as before)
+    parts: list[PartInfo]  # the committed Parquet parts
+    state: LedgerState  # what the ledger says is loaded
+    todo: list[WorkItem]  # inputs to transform
+    decided: list[LogRow]  # ledger rows decided already: unchanged, rejected, skipped
 
 
+# One task for the reading steps, so a nightly run pays Prefect's per-task cost (0.1-0.3 s against
+# a local server) once for them. It retries: a share that hiccups or a file briefly locked should
+# not fail the night's run, and reading again is harmless.
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def survey(settings: Settings, run: RunInfo) -> Survey:
+    """Find the inputs, read the ledger, and split the inputs into work and decided outcomes."""
+    found = discover_inputs(settings.sources, load_seen(settings.warehouse_dir))
+    parts, state = read_state(settings.parquet_root, run.transform_version)
+    todo, decided = plan(found, state, run, Limits.of(settings))
+    return Survey(found, parts, state, todo, decided)
+
+
 def read_state(parquet_dir: Root, version: str) -> tuple[list[PartInfo], LedgerState]:
     """The committed parts and the ledger state they describe."""
     parts = committed_parts(parquet_dir)
@@ -174,7 +188,6 @@ def _reject_row(run: RunInfo, r: Reject, sha: str | None = None) -> LogRow:
     return _log(run, r.source_uri, r.source_name, r.outcome, r.reason_code, r.message, content_sha256=sha)
 
 
-@task(cache_policy=NO_CACHE)
 def plan(
     found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, limits: Limits
 ) -> tuple[list[WorkItem], list[LogRow]]:
@@ -481,16 +494,14 @@ def ingest(settings: Settings | None = None) -> RunSummary:
         reconcile_for(settings, flow_run_id)  # runs killed earlier: mark Crashed, sweep their debris
         try:
             with timings("discover"):
-                found = discover(settings.sources, load_seen(settings.warehouse_dir))
-                parts, state = read_state(settings.parquet_root, run.transform_version)
-                todo, decided = plan(found, state, run, Limits.of(settings))
-                log.extend(decided)
+                work = survey(settings, run)
+                log.extend(work.decided)
             with timings("transform"):
-                pending = transform_all(todo, state, run, settings, log, timings)
+                pending = transform_all(work.todo, work.state, run, settings, log, timings)
             with timings("publish"):
-                rows, checks = publish(settings, run, parts, pending, log, started, flow_run_id, timings)
+                rows, checks = publish(settings, run, work.parts, pending, log, started, flow_run_id, timings)
             shutil.rmtree(settings.warehouse_dir / ".cache", ignore_errors=True)
-            save_seen(settings.warehouse_dir, found)
+            save_seen(settings.warehouse_dir, work.found)
         except QualityGateFailed as exc:
             record_failure(settings, run, log, started, flow_run_id, str(exc))
             report_run(run.run_id, "failed", _counts(log), {}, exc.checks, timings.seconds, str(exc))
