@@ -35,7 +35,7 @@ DOC_TABLES = (
     "keywords",
     "document_themes",
 )
-# Tables rebuilt from all committed parts on every publish (small).
+# Ledger tables: each publish appends the rows of the parts it has not loaded yet.
 LOG_TABLES = ("ingest_log", "runs")
 # What a build may hold in memory before it spills to warehouse/.staging/tmp (the issue's budget
 # for a whole 200 MB ingest is 1.5 GB, and the flow's own process needs about 0.4 GB of it).
@@ -155,7 +155,7 @@ def _want(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], kee
 
 def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep: set[str]) -> bool:
     """Make the document tables hold exactly the documents in `keep`, each from its newest part,
-    touching only documents that changed; rebuild the ledger tables from all parts."""
+    touching only documents that changed; append the ledger parts not loaded yet."""
     _want(con, root, parts, keep)
     con.execute("create or replace temp table _drop as select doc_id from _doc_parts except select doc_id from _want")
     con.execute(
