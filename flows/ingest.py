@@ -268,6 +268,9 @@ def cached(task_: Any, cache_dir: Path) -> Any:
         cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key, key_storage=cache_dir / "keys"),
         persist_result=True,
         result_storage=storage,
+        # Prefect keeps up to 1,000 results in memory by default: every batch of a backfill, which
+        # made the flow's memory grow with the corpus (1.9 GB peak for 200 MB). They are on disk.
+        cache_result_in_memory=False,
         cache_expiration=dt.timedelta(days=7),
     )
 
