@@ -122,7 +122,6 @@ def _create_schema(con: duckdb.DuckDBPyConnection, tables_sql: Path) -> None:
     con.execute("create table _baogao (key varchar, value varchar)")
     con.execute("insert into _baogao values ('schema_version', ?)", [schema_version(tables_sql)])
     con.execute("create table _doc_parts (doc_id varchar, part varchar)")
-    con.execute("create table _part_docs (part varchar, doc_id varchar)")
     con.execute("create table _changed_docs (doc_id varchar)")
 
 
