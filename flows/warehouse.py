@@ -122,7 +122,6 @@ def _create_schema(con: duckdb.DuckDBPyConnection, tables_sql: Path) -> None:
     con.execute("create table _baogao (key varchar, value varchar)")
     con.execute("insert into _baogao values ('schema_version', ?)", [schema_version(tables_sql)])
     con.execute("create table _doc_parts (doc_id varchar, part varchar)")
-    con.execute("create table _changed_docs (doc_id varchar)")
 
 
 def _want(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep: set[str]) -> None:
@@ -181,7 +180,8 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
     con.execute("insert into _doc_parts select doc_id, part from _add")
     # The documents this build added: the offset checks in sql/checks/ look at these only (every
     # other document passed them when it was added); a fresh build adds, and so checks, them all.
-    con.execute("create or replace table _changed_docs as select doc_id from _add")
+    con.execute("delete from _changed_docs")
+    con.execute("insert into _changed_docs select doc_id from _add")
     changed = con.execute("select (select count(*) from _add) + (select count(*) from _drop)").fetchall()[0][0]
     _append_log_parts(con, root, parts)
     return bool(changed)

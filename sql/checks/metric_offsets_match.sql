@@ -10,11 +10,11 @@ spans as (
     inner join sentences as s using (doc_id, sentence_id)
 ),
 
--- The text in pieces (text_pieces in 00_tables.sql): substr() on whole reports is quadratic.
+-- The added documents' text in pieces (text_pieces in 00_tables.sql): substr() on whole reports
+-- is quadratic.
 pieces as (
     select *
     from text_pieces((select coalesce(max(b - a), 0) from spans))
-    semi join changed using (doc_id)
 ),
 
 final as (

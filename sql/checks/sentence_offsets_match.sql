@@ -9,11 +9,11 @@ spans as (
     semi join changed using (doc_id)
 ),
 
--- The text in pieces (text_pieces in 00_tables.sql): substr() on whole reports is quadratic.
+-- The added documents' text in pieces (text_pieces in 00_tables.sql): substr() on whole reports
+-- is quadratic.
 pieces as (
     select *
     from text_pieces((select coalesce(max(b - a), 0) from spans))
-    semi join changed using (doc_id)
 ),
 
 final as (

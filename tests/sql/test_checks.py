@@ -19,7 +19,7 @@ def warehouse() -> duckdb.DuckDBPyConnection:
     for f in sorted((REPO / "sql").glob("*.sql")):
         if f.name != "00_tables.sql":
             con.execute(f.read_text(encoding="utf-8"))
-    con.execute("create table _changed_docs as select 'd1' as doc_id")
+    con.execute("insert into _changed_docs values ('d1')")
     con.execute(
         "insert into documents (doc_id, source_uri, source_name, content_sha256, media_type, script, char_count,"
         " text, transform_version, run_id, ingested_at) values"
