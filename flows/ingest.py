@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -46,13 +46,10 @@ from flows.inputs import (
 from flows.lock import writer_lock
 from flows.reconcile import reconcile_for, run_lease
 from flows.report import Timings, report_run
-from flows.runners import transform_here
-from flows.seeds import load_resources
 from flows.settings import Settings
 from flows.store import PartInfo, Root, commit_run, committed_parts, parts_of, read_columns, write_part
 from flows.versions import transform_version
 from flows.warehouse import build, staging_connection, swap_in
-from flows.work import BatchResult, Workers
 from transforms.arrow import to_table
 from transforms.ledger import (
     INGEST_LOG_SCHEMA,
@@ -65,8 +62,10 @@ from transforms.ledger import (
     in_force,
     is_unchanged,
 )
-from transforms.models import Reject
-from transforms.pipeline import RunInfo
+from transforms.models import Reject, RunInfo
+
+if TYPE_CHECKING:  # the transforms themselves are imported only by a run that has work for them
+    from flows.work import BatchResult, Workers
 
 
 class RejectLine(BaseModel):
@@ -531,6 +530,10 @@ def transform_all(
     progress.report("transform", 0, len(todo))
     if not todo:  # a run that found nothing new starts no workers and loads no reference data
         return []
+    from flows.runners import transform_here
+    from flows.seeds import load_resources
+    from flows.work import Workers
+
     timings = timings or Timings()
     # On Dask each batch runs inside a Dask worker (flows/runners.py); no local pool is started.
     # A run of one input is done inline; a small run is cut into smaller batches so that every

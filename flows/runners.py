@@ -24,14 +24,14 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.inputs import WorkItem
 from flows.settings import Settings
-from flows.work import BatchResult, process_batch
-from transforms.pipeline import RunInfo
-from transforms.resources import Resources
 
 if TYPE_CHECKING:
     from flows.ingest import RunSummary
+    from flows.inputs import WorkItem
+    from flows.work import BatchResult
+    from transforms.models import RunInfo
+    from transforms.resources import Resources
 
 RUNNERS = ("local", "dask")
 
@@ -62,6 +62,8 @@ def task_runner(settings: Settings) -> Any:
 @task(cache_policy=NO_CACHE)
 def transform_here(items: list[WorkItem], run: RunInfo, resources: Resources) -> BatchResult:
     """Read and transform one batch in the process this task runs in (a Dask worker's)."""
+    from flows.work import process_batch  # imported where the work runs, not in every flow process
+
     return process_batch(items, run, resources)
 
 

@@ -27,8 +27,8 @@ from transforms.arrow import to_table
 from transforms.documents import DOCUMENTS_SCHEMA
 from transforms.entities import ENTITY_MENTIONS_SCHEMA
 from transforms.metrics import METRICS_SCHEMA
-from transforms.models import DocumentRows, Reject, SourceDoc
-from transforms.pipeline import RunInfo, process
+from transforms.models import DocumentRows, Reject, RunInfo, SourceDoc
+from transforms.pipeline import process
 from transforms.resources import Resources
 from transforms.structure import SECTIONS_SCHEMA, SENTENCES_SCHEMA
 from transforms.terms import KEYWORDS_SCHEMA, TERMS_SCHEMA, textrank_scores_compiled

@@ -7,15 +7,32 @@ and together with the SQL, the pyarrow schemas and the README.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from transforms import TRANSFORM_VERSION
+
 MediaType = Literal["text", "html", "pdf", "docx"]
 Part = Literal["review", "plan", "other"]
 EntityType = Literal["person", "organization", "place", "document_title", "quoted_term", "formula"]
 Qualifier = Literal["more_than", "about", "at_least", "up_to", "range"]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What every row of one run shares (the flows make one per run; transforms.pipeline stamps it)."""
+
+    run_id: str
+    ingested_at: dt.datetime
+    # What produced the rows: TRANSFORM_VERSION plus a fingerprint of the transforms' code and
+    # reference data (flows/versions.py), so any change to either reprocesses documents.
+    transform_version: str = TRANSFORM_VERSION
+    # How, not what: TextRank through the numba kernel (same scores; pays for its ~3 s start-up
+    # per process only on large runs, so flows/ingest.py turns it on by the size of the work).
+    compiled_textrank: bool = False
 
 
 class Frozen(BaseModel):

@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from transforms import TRANSFORM_VERSION
 from transforms.clean import dedup_key
 from transforms.entities import extract_entities
 from transforms.extract import ExtractError
 from transforms.metadata import prepare
 from transforms.metrics import extract_metrics
-from transforms.models import Document, DocumentRows, Reject, SourceDoc
+from transforms.models import Document, DocumentRows, Reject, RunInfo, SourceDoc
 from transforms.resources import Resources
 from transforms.segment import segment_text
 from transforms.structure import split_sections, split_sentences
 from transforms.terms import count_terms, textrank_keywords
 from transforms.themes import document_themes
 
+__all__ = ["RunInfo", "doc_id_for", "process"]
+
 # A document with fewer characters than this after cleaning is not a report.
 MIN_CHARS = 20
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    run_id: str
-    ingested_at: dt.datetime
-    # What produced the rows: TRANSFORM_VERSION plus a fingerprint of the transforms' code and
-    # reference data (flows/versions.py), so any change to either reprocesses documents.
-    transform_version: str = TRANSFORM_VERSION
-    # How, not what: TextRank through the numba kernel (same scores; pays for its ~3 s start-up
-    # per process only on large runs, so flows/ingest.py turns it on by the size of the work).
-    compiled_textrank: bool = False
 
 
 def doc_id_for(text: str) -> str:
