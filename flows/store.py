@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,19 @@ def read_columns(root: Root, parts: list[PartInfo], columns: list[str]) -> pa.Ta
         return None
     if isinstance(root, str) and is_remote(root):
         fs, base = _remote(root)
-        tables = [pq.read_table(f"{base}/{p.path}", columns=columns, filesystem=fs) for p in parts]
+
+        def read(p: PartInfo) -> pa.Table:
+            return pq.read_table(f"{base}/{p.path}", columns=columns, filesystem=fs)
+
     else:
-        tables = [pq.read_table(local_root(root) / p.path, columns=columns) for p in parts]
+        folder = local_root(root)
+
+        def read(p: PartInfo) -> pa.Table:
+            # ParquetFile skips the dataset layer read_table goes through: 0.8 ms a part instead of 1.6.
+            return pq.ParquetFile(folder / p.path).read(columns=columns)
+
+    # Every run reads the ledger and the documents' versions from all parts; Arrow decodes
+    # outside the GIL, so threads overlap the many small reads (113 documents parts: 0.18 s -> 0.07 s).
+    with ThreadPoolExecutor(max_workers=min(8, len(parts))) as pool:
+        tables = list(pool.map(read, parts))
     return pa.concat_tables(tables, promote_options="default")
