@@ -339,8 +339,9 @@ def _stamp(documents: pa.Table, run: RunInfo) -> pa.Table:
 
 
 # TextRank runs compiled (transforms/textrank_kernel.py) when each worker has at least this much
-# input: numba costs about 3 s to start in a process, and the compiled kernel saves about 1 s per
-# MB of input over plain Python (measured on the national corpus: 0.4 s against 3.7 s for 3.3 MB).
+# input: numba costs about 1 s to start in a process (3 s where packages lack their bytecode; the
+# threshold is set for that case), and the compiled kernel saves about 1 s per MB of input over
+# plain Python (measured on the national corpus: 0.4 s against 3.7 s for 3.3 MB).
 COMPILED_TEXTRANK_BYTES_PER_WORKER = 4 * 1024 * 1024
 
 

@@ -1,5 +1,5 @@
 """jieba's TextRank graph and ranking, compiled by numba (imported only by transforms/terms.py,
-and only for runs large enough to repay numba's start-up: about 3 s per process here).
+and only for runs large enough to repay numba's start-up: 1-3 s per process here).
 
 The arithmetic is jieba.analyse.TextRank's, operation for operation and in the same order, so the
 floats are the same (tests/transforms/test_terms.py compares them over the whole national corpus):

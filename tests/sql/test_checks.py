@@ -83,6 +83,22 @@ def test_offsets_are_checked_only_for_the_documents_a_build_added() -> None:
     assert failing(con) == {}
 
 
+@pytest.mark.parametrize(
+    ("breakage", "check"),
+    [
+        ("insert into sentences select * from sentences where sentence_id = 1", "sentences_key_unique"),
+        ("insert into metrics select * from metrics", "metrics_key_unique"),
+        ("update metrics set sentence_id = 7", "sentence_ids_resolve"),
+    ],
+)
+def test_keys_are_checked_only_for_the_documents_a_build_added(breakage: str, check: str) -> None:
+    con = warehouse()
+    con.execute(breakage)
+    assert failing(con) == {check: 1}
+    con.execute("delete from _changed_docs")
+    assert failing(con) == {}
+
+
 def test_offsets_past_the_first_thousand_characters_are_checked_exactly() -> None:
     """The offset checks read the text in 1,000-character pieces; spans across a piece boundary
     and at the very end of a long document are compared like any other."""
