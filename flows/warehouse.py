@@ -309,20 +309,34 @@ def build_into(
             con.register_filesystem(fs)
         con.execute("begin")
         changed = sync(con, root, parts, keep)
-        load_reference(con, reference_dir)
-        # Derived tables depend only on the documents and on the derive SQL: with neither changed
-        # (a nightly run that found nothing new) they are already right.
-        derive_version = hashlib.sha256(b"".join(f.read_bytes() for f in derive)).hexdigest()[:16]
-        stored = con.execute("select value from _baogao where key = 'derive_version'").fetchall()
-        if changed or not stored or stored[0][0] != derive_version:
+        # Reference tables, derived tables and views are redone only when what they come from
+        # changed: a nightly run that found nothing new finds them right already.
+        references = sorted(reference_dir.glob("*.csv")) if reference_dir.is_dir() else []
+        if _stale(con, "reference_version", references):
+            load_reference(con, reference_dir)
+        if _stale(con, "derive_version", derive) or changed:
             run_sql_files(con, derive)
-            con.execute("delete from _baogao where key = 'derive_version'")
-            con.execute("insert into _baogao values ('derive_version', ?)", [derive_version])
-        run_sql_files(con, views)
+        if _stale(con, "views_version", views):
+            run_sql_files(con, views)
         con.execute("commit")
         rows = table_counts(con)
         con.execute("checkpoint")
     return PublishResult(path=staging, rows=rows)
+
+
+def _stale(con: duckdb.DuckDBPyConnection, key: str, files: list[Path]) -> bool:
+    """True when `files` (names and contents) differ from what _baogao records under `key`, which
+    then records them: the caller redoes what it builds from them in the same transaction."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    version = h.hexdigest()[:16]
+    stored = con.execute("select value from _baogao where key = ?", [key]).fetchall()
+    if stored and stored[0][0] == version:
+        return False
+    con.execute("delete from _baogao where key = ?", [key])
+    con.execute("insert into _baogao values (?, ?)", [key, version])
+    return True
 
 
 def swap_in(staging: Path, target: Path) -> None:

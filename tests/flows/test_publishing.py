@@ -266,6 +266,23 @@ def test_a_failing_quality_check_keeps_the_last_good_warehouse_and_is_recorded(t
     assert (again.docs_new, again.docs_unchanged) == (1, 1)
 
 
+def test_a_changed_view_is_published_by_a_run_that_found_nothing_new(tmp_path: Path) -> None:
+    """Views are recreated only when their SQL changed (a no-change run skips them), so a change
+    must still reach the published file."""
+    warehouse = tmp_path / "w"
+    sql = tmp_path / "sql"
+    shutil.copytree(REPO / "sql", sql)
+    ingest(settings([CPPCC[0]], warehouse, sql_dir=sql))
+    (sql / "v_entity_top.sql").write_text(
+        "create or replace view v_entity_top as select 'edited' as marker\n", encoding="utf-8"
+    )
+    again = ingest(settings([CPPCC[0]], warehouse, sql_dir=sql))
+    assert again.docs_unchanged == 1
+    con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
+    assert con.execute("select marker from v_entity_top").fetchall() == [("edited",)]
+    con.close()
+
+
 def test_rebuild_recreates_the_same_warehouse_from_parquet_alone(tmp_path: Path) -> None:
     warehouse = tmp_path / "w"
     src = tmp_path / "in"
