@@ -48,7 +48,8 @@ from flows.lock import writer_lock
 from flows.reconcile import reconcile_for, run_lease
 from flows.report import Timings, report_run
 from flows.settings import Settings
-from flows.store import PartInfo, Root, commit_run, committed_parts, parts_of, read_columns, write_part
+from flows.state import read_state, save_state
+from flows.store import PartInfo, Root, commit_run, write_part
 from flows.versions import transform_version
 from flows.warehouse import build, staging_connection, swap_in
 from transforms.arrow import to_table
@@ -58,10 +59,11 @@ from transforms.ledger import (
     LedgerState,
     LogRow,
     RunRow,
-    build_state,
+    advance,
     classify,
     in_force,
     is_unchanged,
+    log_tuple,
 )
 from transforms.models import Reject, RunInfo
 
@@ -140,6 +142,7 @@ class Survey:
 
     found: list[FoundFile | Reject]  # every input under the sources, hashed (or stamped as before)
     parts: list[PartInfo]  # the committed Parquet parts
+    ledger_parts: list[str]  # paths of the committed ledger parts, in run order
     state: LedgerState  # what the ledger says is loaded
     todo: list[WorkItem]  # inputs to transform
     decided: list[LogRow]  # ledger rows decided already: unchanged, rejected, skipped
@@ -152,33 +155,9 @@ class Survey:
 def survey(settings: Settings, run: RunInfo) -> Survey:
     """Find the inputs, read the ledger, and split the inputs into work and decided outcomes."""
     found = discover_inputs(settings.sources, load_seen(settings.warehouse_dir))
-    parts, state = read_state(settings.parquet_root, run.transform_version)
+    parts, ledger_parts, state = read_state(settings.parquet_root, settings.warehouse_dir, run.transform_version)
     todo, decided = plan(found, state, run, Limits.of(settings))
-    return Survey(found, parts, state, todo, decided)
-
-
-def read_state(parquet_dir: Root, version: str) -> tuple[list[PartInfo], LedgerState]:
-    """The committed parts and the ledger state they describe."""
-    parts = committed_parts(parquet_dir)
-    log = read_columns(
-        parquet_dir,
-        parts_of(parts, "ingest_log"),
-        ["run_id", "source_uri", "outcome", "doc_id", "duplicate_of", "content_sha256"],
-    )
-    docs = read_columns(parquet_dir, parts_of(parts, "documents"), ["doc_id", "transform_version"])
-    current = (
-        [
-            d
-            for d, v in zip(
-                docs.column("doc_id").to_pylist(), docs.column("transform_version").to_pylist(), strict=True
-            )
-            if v == version
-        ]
-        if docs is not None
-        else []
-    )
-    rows = list(zip(*(log.column(c).to_pylist() for c in log.column_names), strict=True)) if log is not None else []
-    return parts, build_state(rows, current)
+    return Survey(found, parts, ledger_parts, state, todo, decided)
 
 
 def _log(run: RunInfo, uri: str, name: str, outcome: str, reason: str, message: str, **kw: str | None) -> LogRow:
@@ -387,16 +366,17 @@ def publish(
     parts: list[PartInfo],
     pending: list[PartInfo],
     log: list[LogRow],
+    keep: set[str],
     started: float,
     flow_run_id: str | None,
     timings: Timings | None = None,
-) -> tuple[dict[str, int], list[CheckResult]]:
+) -> tuple[dict[str, int], list[CheckResult], str]:
     """Build the next warehouse aside from committed + this run's parts, check it, commit the run
-    and swap it in. A failing check leaves the last good warehouse in place."""
+    and swap it in. `keep` are the documents in force after this run. A failing check leaves the
+    last good warehouse in place. Returns row counts, checks and the path of the run's ledger part."""
     root = settings.parquet_root
     log_part = write_part(root, "ingest_log", f"{run.run_id}-ledger", to_table(log, INGEST_LOG_SCHEMA, ("source_uri",)))
     all_parts = [*parts, *pending, log_part]
-    keep = in_force(build_state(_log_tuples(root, all_parts), []))
     staging = settings.warehouse_dir / ".staging" / f"warehouse-{run.run_id}.duckdb"
     timings = timings or Timings()
     with timings("load"):
@@ -425,7 +405,7 @@ def publish(
         swap_in(staging, settings.database_path)
     rows = dict(result.rows)
     rows["runs"] = rows.get("runs", 0) + 1
-    return rows, checks
+    return rows, checks, log_part.path
 
 
 def record_failure(
@@ -447,14 +427,6 @@ def record_failure(
         _insert_run(con, row)
         con.execute("checkpoint")
     swap_in(staging, target)
-
-
-def _log_tuples(root: Root, parts: list[PartInfo]) -> list[tuple[str, str, str, str | None, str | None, str | None]]:
-    cols = ["run_id", "source_uri", "outcome", "doc_id", "duplicate_of", "content_sha256"]
-    t = read_columns(root, parts_of(parts, "ingest_log"), cols)
-    if t is None:
-        return []
-    return list(zip(*(t.column(c).to_pylist() for c in cols), strict=True))
 
 
 def _run_row(
@@ -513,11 +485,21 @@ def ingest(settings: Settings | None = None) -> RunSummary:
             with timings("transform"):
                 pending = transform_all(work.todo, work.state, run, settings, log, timings)
             with timings("publish"):
-                rows, checks = publish(
-                    settings, run, whole(work.parts), whole(pending), whole(log), started, flow_run_id, timings
+                after = advance(work.state, [log_tuple(r) for r in log], {run.run_id})
+                rows, checks, ledger_part = publish(
+                    settings,
+                    run,
+                    whole(work.parts),
+                    whole(pending),
+                    whole(log),
+                    whole(in_force(after)),
+                    started,
+                    flow_run_id,
+                    timings,
                 )
             shutil.rmtree(settings.warehouse_dir / ".cache", ignore_errors=True)
             save_seen(settings.warehouse_dir, work.found)
+            save_state(settings.warehouse_dir, run.transform_version, [*work.ledger_parts, ledger_part], after)
         except QualityGateFailed as exc:
             record_failure(settings, run, log, started, flow_run_id, str(exc))
             report_run(run.run_id, "failed", _counts(log), {}, exc.checks, timings.seconds, str(exc))

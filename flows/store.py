@@ -142,13 +142,25 @@ def _manifests(root: Root) -> list[bytes]:
     return [f.read_bytes() for f in sorted(folder.glob("*.json"))]
 
 
-def committed_parts(root: Root) -> list[PartInfo]:
-    """Every part listed in a manifest, in run order."""
-    parts: list[PartInfo] = []
+@dataclass(frozen=True)
+class CommittedRun:
+    run_id: str
+    transform_version: str | None
+    parts: list[PartInfo]
+
+
+def committed_runs(root: Root) -> list[CommittedRun]:
+    """Every committed run with its parts, in run order."""
+    runs: list[CommittedRun] = []
     for raw in _manifests(root):
         data = json.loads(raw.decode("utf-8"))
-        parts.extend(PartInfo(**p) for p in data["parts"])
-    return parts
+        runs.append(CommittedRun(data["run_id"], data.get("transform_version"), [PartInfo(**p) for p in data["parts"]]))
+    return runs
+
+
+def committed_parts(root: Root) -> list[PartInfo]:
+    """Every part listed in a manifest, in run order."""
+    return [p for run in committed_runs(root) for p in run.parts]
 
 
 def parts_of(parts: list[PartInfo], table: str) -> list[PartInfo]:

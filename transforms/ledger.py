@@ -8,7 +8,7 @@ needs_review. Every discovered input gets exactly one row per run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -113,17 +113,33 @@ class LedgerState:
     current_docs: set[str] = field(default_factory=set)
 
 
-def build_state(
-    log_rows: Iterable[tuple[str, str, str, str | None, str | None, str | None]], current_docs: Iterable[str]
-) -> LedgerState:
-    """`log_rows` are (run_id, source_uri, outcome, doc_id, duplicate_of, content_sha256) of all
-    committed ledger rows."""
-    state = LedgerState(current_docs=set(current_docs))
-    for _run, uri, outcome, doc_id, duplicate_of, sha in sorted(log_rows, key=lambda r: r[0]):
+# (run_id, source_uri, outcome, doc_id, duplicate_of, content_sha256): the ledger columns the state needs.
+LogTuple = tuple[str, str, str, str | None, str | None, str | None]
+LOG_TUPLE_COLUMNS = ("run_id", "source_uri", "outcome", "doc_id", "duplicate_of", "content_sha256")
+
+
+def build_state(log_rows: Iterable[LogTuple], current_docs: Iterable[str]) -> LedgerState:
+    """`log_rows` are LogTuples of all committed ledger rows."""
+    return advance(LedgerState(current_docs=set(current_docs)), log_rows, frozenset())
+
+
+def advance(state: LedgerState, log_rows: Iterable[LogTuple], current_runs: Container[str]) -> LedgerState:
+    """The state after `log_rows`, ledger rows of runs committed after every run `state` has seen:
+    their mappings replace older ones, and documents loaded by a run in `current_runs` (the runs
+    under the current transform version) are current. `state` itself is left as it was."""
+    mappings = dict(state.mappings)
+    current = set(state.current_docs)
+    for run, uri, outcome, doc_id, duplicate_of, sha in sorted(log_rows, key=lambda r: r[0]):
         target = duplicate_of or doc_id
         if outcome in MAPPED and target:
-            state.mappings[uri] = Mapping(content_sha256=sha, doc_id=target)
-    return state
+            mappings[uri] = Mapping(content_sha256=sha, doc_id=target)
+        if outcome == "loaded" and doc_id and run in current_runs:
+            current.add(doc_id)
+    return LedgerState(mappings=mappings, current_docs=current)
+
+
+def log_tuple(row: LogRow) -> LogTuple:
+    return (row.run_id, row.source_uri, row.outcome, row.doc_id, row.duplicate_of, row.content_sha256)
 
 
 def is_unchanged(state: LedgerState, uri: str, content_sha256: str) -> str | None:

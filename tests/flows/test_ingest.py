@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 from flows.checks import EXPECTED_TABLES
 from flows.ingest import RunSummary, ingest
 from flows.settings import Settings
+from flows.state import STATE_NAME, read_state
+from flows.versions import transform_version
 from tests.conftest import CPPCC, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -165,3 +168,38 @@ def test_the_same_reports_under_two_names_load_once(tmp_path: Path) -> None:
         tmp_path / "w", "select source_name, duplicate_of is not null from ingest_log where outcome = 'duplicate'"
     )
     assert dup == [("b.txt", True)]
+
+
+def test_the_kept_ledger_state_is_what_reading_the_whole_ledger_gives(tmp_path: Path) -> None:
+    """A run reads the ledger state kept by the last one plus the ledger parts committed since
+    (flows/state.py); it must equal the state read from every part."""
+    src = tmp_path / "in"
+    src.mkdir()
+    report = src / "report.txt"
+    shutil.copy(CPPCC[2], report)
+    shutil.copy(CPPCC[0], src / "other.txt")
+    warehouse = tmp_path / "w"
+    settings = Settings(sources=[src], warehouse_dir=warehouse, workers=1, batch_size=8)
+    version = transform_version(settings.seeds_dir)
+    nowhere = tmp_path / "no-kept-state"
+    nowhere.mkdir()
+    for step in ("first", "edited", "copied", "unchanged"):
+        if step == "edited":
+            report.write_text(report.read_text(encoding="utf-8") + "\n全年共收到提案300件。\n", encoding="utf-8")
+        if step == "copied":
+            shutil.copy(CPPCC[0], src / "copy.txt")
+        ingest(settings)
+        kept = read_state(settings.parquet_root, warehouse, version)
+        whole = read_state(settings.parquet_root, nowhere, version)
+        assert kept == whole, step
+    assert len(kept[2].mappings) == 3 and len(kept[1]) == 4
+    # It is the kept state that is read: a mark put in it comes back ...
+    path = warehouse / STATE_NAME
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["mappings"]["file:///marked.txt"] = ["sha", "doc"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert "file:///marked.txt" in read_state(settings.parquet_root, warehouse, version)[2].mappings
+    # ... but not under another transform version, and a damaged file is read from the parts.
+    assert "file:///marked.txt" not in read_state(settings.parquet_root, warehouse, "other")[2].mappings
+    path.write_text("{damaged", encoding="utf-8")
+    assert read_state(settings.parquet_root, warehouse, version) == whole

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transforms.ledger import LedgerState, Mapping, build_state, classify, in_force, is_unchanged
+from transforms.ledger import LedgerState, Mapping, advance, build_state, classify, in_force, is_unchanged
 
 
 def state() -> LedgerState:
@@ -49,3 +49,25 @@ def test_the_same_text_under_another_name_is_a_duplicate() -> None:
 
 def test_a_new_file_is_new() -> None:
     assert classify(state(), "file:///e.txt", "doc-e", set())[:2] == ("loaded", "new")
+
+
+def test_advancing_run_by_run_gives_the_state_of_the_whole_ledger() -> None:
+    rows = [
+        ("r1", "file:///a.txt", "loaded", "doc-a1", None, "sha-a1"),
+        ("r1", "file:///b.txt", "loaded", "doc-b", None, "sha-b"),
+        ("r2", "file:///a.txt", "loaded", "doc-a2", None, "sha-a2"),
+        ("r2", "file:///c.txt", "duplicate", "doc-b", "doc-b", "sha-c"),
+        ("r3", "file:///b.txt", "unchanged", "doc-b", None, "sha-b"),
+        ("r3", "file:///d.txt", "rejected", None, None, "sha-d"),
+    ]
+    whole = build_state(rows, [])
+    step = LedgerState()
+    for run in ("r1", "r2", "r3"):
+        step = advance(step, [r for r in rows if r[0] == run], {"r2", "r3"})
+    assert step.mappings == whole.mappings
+    first = advance(LedgerState(), rows[:2], set())
+    kept = dict(first.mappings)
+    advance(first, rows[2:], set())
+    assert first.mappings == kept  # the older state is left as it was
+    # Documents loaded by a run of the current version are current; r1's are from an older one.
+    assert step.current_docs == {"doc-a2"}
