@@ -34,3 +34,12 @@ def test_only_twenty_keywords_per_document() -> None:
     con.executemany("insert into terms values ('d1', ?, 'n', ?)", [(f"词{i:02d}", i) for i in range(1, 26)])
     run(con, "derive_keywords_tfidf.sql")
     assert con.execute("select count(*), min(term), max(rank) from keywords").fetchall() == [(20, "词06", 20)]
+
+
+def test_equal_scores_rank_by_term_and_the_twentieth_place_is_decided_the_same_way() -> None:
+    con = warehouse()
+    # 30 terms with one count each: every score is equal, so the 20 kept are the first 20 terms.
+    con.executemany("insert into terms values ('d1', ?, 'n', 1)", [(f"词{i:02d}",) for i in range(30, 0, -1)])
+    run(con, "derive_keywords_tfidf.sql")
+    rows = con.execute("select term, rank from keywords order by rank").fetchall()
+    assert rows == [(f"词{i:02d}", i) for i in range(1, 21)]
