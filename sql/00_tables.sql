@@ -367,8 +367,10 @@ create macro report_year(delivered_on, plan_year, review_year, source_meta) as
 -- `longest` characters further, so the longest span starting in a piece fits in it. Only the
 -- documents this build added (_changed_docs) are cut: the others passed the checks when they were
 -- added, and cutting every report made a no-change run's checks cost 0.1 s each at 50 MB.
--- _changed_docs: the doc_ids the last build added or replaced (flows/warehouse.py fills it).
+-- _changed_docs: the doc_ids the last build added or replaced; _changed_years: the report years
+-- of the documents it added or dropped (flows/warehouse.py fills both).
 create table _changed_docs (doc_id varchar);
+create table _changed_years (year integer);
 create macro text_pieces(longest) as table
     select d.doc_id, d.char_count, k.k, substr(d.text, k.k * 1000 + 1, 1000 + longest) as piece
     from (select * from documents semi join _changed_docs using (doc_id)) as d,

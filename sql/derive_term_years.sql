@@ -1,14 +1,11 @@
 -- derive_term_years: fills term_years, one row per (term, year); v_term_trends reads it instead of scanning terms
-delete from term_years;
+-- Only the years in _changed_years are redone: the build lists there the report years of the
+-- documents it added or dropped (every year when the derive SQL changed), and a year's rows
+-- depend on that year's documents alone.
+delete from term_years where year in (select year from _changed_years);
 
 insert into term_years
 with
-
-terms_by_document as (
-    select doc_id, term, sum(count) as mentions
-    from terms
-    group by doc_id, term
-),
 
 documents_dated as (
     -- the report's year: see the report_year macro in 00_tables.sql
@@ -16,6 +13,14 @@ documents_dated as (
         doc_id,
         report_year(delivered_on, plan_year, review_year, source_meta) as year
     from documents
+    where report_year(delivered_on, plan_year, review_year, source_meta) in (select year from _changed_years)
+),
+
+terms_by_document as (
+    select doc_id, term, sum(count) as mentions
+    from terms
+    semi join documents_dated using (doc_id)
+    group by doc_id, term
 ),
 
 final as (

@@ -43,7 +43,17 @@ def table_snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
     try:
         return {
             t: con.execute(f"select * from {t} order by all").fetchall()
-            for t in ("documents", "sections", "sentences", "metrics", "entity_mentions", "terms")
+            for t in (
+                "documents",
+                "sections",
+                "sentences",
+                "metrics",
+                "entity_mentions",
+                "terms",
+                "keywords",
+                "entities",
+                "term_years",
+            )
         }
     finally:
         con.close()
@@ -298,6 +308,34 @@ def test_rebuild_recreates_the_same_warehouse_from_parquet_alone(tmp_path: Path)
     rows, checks, _seconds = rebuild(settings([], warehouse))
     assert all(c.passed for c in checks)
     assert rows["documents"] == 2
+    assert table_snapshot(db) == before
+
+
+def test_derived_tables_kept_up_by_year_equal_a_rebuild_when_a_report_changes_year(
+    tmp_path: Path, national_rows: list[dict[str, object]]
+) -> None:
+    """term_years is redone only for the report years a run touched (sql/derive_term_years.sql):
+    a file replaced by a report of another year must leave both years as a fresh build has them."""
+    warehouse = tmp_path / "w"
+    src = tmp_path / "in"
+    src.mkdir()
+    report = src / "report.txt"
+    (row,) = [r for r in national_rows if r["year"] == "2019"]
+    report.write_text(str(row["content"]), encoding="utf-8")
+    ingest(settings([src, CPPCC[0]], warehouse))
+    db = warehouse / "warehouse.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    years = dict(con.execute("select source_name, year from v_document_overview").fetchall())
+    con.close()
+    shutil.copy(CPPCC[1], report)  # the same file now holds another year's report
+    ingest(settings([src, CPPCC[0]], warehouse))
+    con = duckdb.connect(str(db), read_only=True)
+    after = dict(con.execute("select source_name, year from v_document_overview").fetchall())
+    con.close()
+    assert (years["report.txt"], after["report.txt"]) == (2019, 2024)
+    before = table_snapshot(db)
+    db.unlink()
+    rebuild(settings([], warehouse))
     assert table_snapshot(db) == before
 
 

@@ -28,6 +28,12 @@ def warehouse() -> duckdb.DuckDBPyConnection:
             " values (?, ?, 'x.txt', ?, 'sha', 'text', 'simplified', ?, '', ?, ?, ?, 'v', 'r', now())",
             [doc_id, f"file:///{doc_id}", meta, chars, title, issuer, delivered_on],
         )
+    # As a fresh build leaves them: every document added, every year changed.
+    con.execute("insert into _changed_docs select doc_id from documents")
+    con.execute(
+        "insert into _changed_years"
+        " select report_year(delivered_on, plan_year, review_year, source_meta) from documents"
+    )
     return con
 
 
