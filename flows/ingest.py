@@ -330,6 +330,19 @@ def use_compiled_textrank(todo: list[WorkItem], workers: int) -> bool:
     return size >= COMPILED_TEXTRANK_BYTES_PER_WORKER * max(1, workers)
 
 
+def batch_size(n: int, workers: int, most: int) -> int:
+    """Inputs per batch: at most `most`, in a number of batches that is a multiple of `workers`
+    and as even as can be, so that every worker gets the same share. A nightly handful is one
+    batch per worker (10 inputs on 2 workers: 5 and 5, not 3, 3, 3 and 1), which also pays
+    Prefect's per-task cost once per worker."""
+    if n <= 0:
+        return 1
+    w = max(1, workers)
+    count = -(-n // most)  # the fewest batches of at most `most`
+    count = w * -(-count // w)  # rounded up to a multiple of the workers
+    return max(1, -(-n // count))
+
+
 def batches(items: list[WorkItem], size: int) -> Iterator[list[WorkItem]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -532,10 +545,9 @@ def transform_all(
 
     timings = timings or Timings()
     # On Dask each batch runs inside a Dask worker (flows/runners.py); no local pool is started.
-    # A run of one input is done inline; a small run is cut into smaller batches so that every
-    # worker gets a share.
+    # A run of one input is done inline.
     local = settings.workers if len(todo) > 1 and settings.runner == "local" else 0
-    size = max(1, min(settings.batch_size, -(-len(todo) // max(1, 2 * local))))
+    size = batch_size(len(todo), local, settings.batch_size)
     run = replace(run, compiled_textrank=use_compiled_textrank(todo, local))
     workers = Workers(local, load_resources(settings.seeds_dir), run.compiled_textrank)
     normalize = cached(normalize_batch, settings.warehouse_dir / ".cache")

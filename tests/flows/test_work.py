@@ -6,7 +6,9 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from flows.ingest import COMPILED_TEXTRANK_BYTES_PER_WORKER, use_compiled_textrank
+import pytest
+
+from flows.ingest import COMPILED_TEXTRANK_BYTES_PER_WORKER, batch_size, batches, use_compiled_textrank
 from flows.inputs import WorkItem
 from flows.seeds import load_resources
 from flows.work import Workers
@@ -50,3 +52,18 @@ def test_the_readme_states_the_threshold_for_compiled_textrank() -> None:
     readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
     mb = COMPILED_TEXTRANK_BYTES_PER_WORKER // (1024 * 1024)
     assert f"less than {mb} MB of input per worker" in readme
+
+
+@pytest.mark.parametrize(
+    ("n", "workers", "most", "sizes"),
+    [
+        (10, 2, 16, [5, 5]),  # a nightly handful: one batch per worker
+        (40, 2, 16, [10, 10, 10, 10]),  # not 16, 16, 8: one worker would get 24 of 40
+        (893, 2, 16, [16] * 55 + [13]),
+        (1, 2, 16, [1]),
+        (7, 0, 16, [7]),  # inline
+    ],
+)
+def test_batches_split_the_inputs_evenly_over_the_workers(n: int, workers: int, most: int, sizes: list[int]) -> None:
+    items = [WorkItem(uri=f"file:///r/{i}.txt", name=f"{i}.txt", kind="text", content_sha256="x") for i in range(n)]
+    assert [len(b) for b in batches(items, batch_size(n, workers, most))] == sizes
