@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from transforms import TRANSFORM_VERSION
 
@@ -148,13 +148,17 @@ class EntityMention(Frozen):
     char_end: int
 
 
-class Term(Frozen):
-    """One row per (document, term, pos)."""
+class Term(NamedTuple):
+    """One row per (document, term, pos).
+
+    A typed tuple, not a model like the other rows: a 50 MB backfill makes 1.5 million of them,
+    and a validated model costs 2.5 µs each against 0.6 µs (measured), 3 s of a 90 s ingest. Its
+    values come from the tokenizer and a Counter, so there is nothing to validate."""
 
     doc_id: str
     term: str
     pos: str
-    count: int
+    count: int  # type: ignore[assignment]  # the contract's column name; shadows tuple.count, unused here
 
 
 class Keyword(Frozen):
@@ -185,7 +189,7 @@ class DocumentRows(Frozen):
     sentences: list[Sentence]
     metrics: list[Metric] = []
     entity_mentions: list[EntityMention] = []
-    terms: list[Term] = []
+    terms: Annotated[list[Term], SkipValidation] = []  # see Term
     keywords: list[Keyword] = []
     document_themes: list[DocumentTheme] = []
 

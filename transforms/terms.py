@@ -59,11 +59,7 @@ def count_terms(doc_id: str, seg: Segmentation, stopwords: frozenset[str]) -> li
     """One row per (document, term, pos): how often the token occurs, stop words and punctuation
     out. Sorted by term and pos so the Parquet files are byte-stable."""
     counts = Counter(zip(seg.words, seg.tags, strict=True))
-    return [
-        Term(doc_id=doc_id, term=word, pos=pos, count=n)
-        for (word, pos), n in sorted(counts.items())
-        if is_term(word, pos, stopwords)
-    ]
+    return [Term(doc_id, word, pos, n) for (word, pos), n in sorted(counts.items()) if is_term(word, pos, stopwords)]
 
 
 def _is_candidate(word: str, pos: str, stopwords: frozenset[str]) -> bool:
