@@ -42,8 +42,6 @@ LOG_TABLES = ("ingest_log", "runs")
 STAGING_MEMORY_LIMIT = "1GB"
 # The contract is the text of sql/00_tables.sql: a published file built from another text is rebuilt fresh.
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# Each document's report year (the report_year macro of 00_tables.sql).
-_DOCUMENT_YEARS = "select report_year(delivered_on, plan_year, review_year, source_meta) from documents"
 
 
 class WarehouseError(RuntimeError):
@@ -168,7 +166,10 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
     # The report years whose documents change, for the derived tables kept per year (term_years):
     # those of the documents dropped, taken before they go, and of those added, below.
     con.execute("delete from _changed_years")
-    con.execute("insert into _changed_years " + _DOCUMENT_YEARS + " semi join _drop using (doc_id)")
+    con.execute(
+        "insert into _changed_years select report_year(delivered_on, plan_year, review_year, source_meta) "
+        "from documents semi join _drop using (doc_id)"
+    )
     for table in DOC_TABLES:
         con.execute("delete from " + duckdb_identifier(table) + " where doc_id in (select doc_id from _drop)")
     con.execute("delete from _doc_parts where doc_id in (select doc_id from _drop)")
@@ -188,7 +189,10 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
     # other document passed them when it was added); a fresh build adds, and so checks, them all.
     con.execute("delete from _changed_docs")
     con.execute("insert into _changed_docs select doc_id from _add")
-    con.execute("insert into _changed_years " + _DOCUMENT_YEARS + " semi join _add using (doc_id)")
+    con.execute(
+        "insert into _changed_years select report_year(delivered_on, plan_year, review_year, source_meta) "
+        "from documents semi join _add using (doc_id)"
+    )
     changed = con.execute("select (select count(*) from _add) + (select count(*) from _drop)").fetchall()[0][0]
     _append_log_parts(con, root, parts)
     return bool(changed)
@@ -323,7 +327,10 @@ def build_into(
             load_reference(con, reference_dir)
         if _stale(con, "derive_version", derive):
             # Derived with other SQL: every year is redone, those no document has any more too.
-            con.execute("insert into _changed_years select year from term_years union " + _DOCUMENT_YEARS)
+            con.execute(
+                "insert into _changed_years select year from term_years union "
+                "select report_year(delivered_on, plan_year, review_year, source_meta) from documents"
+            )
             run_sql_files(con, derive)
         elif changed:
             run_sql_files(con, derive)
