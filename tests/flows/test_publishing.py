@@ -19,6 +19,7 @@ from flows.ingest import QualityGateFailed, RunSummary, ingest
 from flows.lock import LockTimeout
 from flows.rebuild import rebuild
 from flows.settings import Settings
+from flows.warehouse import DOC_TABLES
 from tests.conftest import CPPCC, NATIONAL, REPO, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -43,17 +44,7 @@ def table_snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
     try:
         return {
             t: con.execute(f"select * from {t} order by all").fetchall()
-            for t in (
-                "documents",
-                "sections",
-                "sentences",
-                "metrics",
-                "entity_mentions",
-                "terms",
-                "keywords",
-                "entities",
-                "term_years",
-            )
+            for t in (*DOC_TABLES, "entities", "term_years")
         }
     finally:
         con.close()
