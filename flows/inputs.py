@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 from urllib.parse import quote
 
+from flows.store import atomic_write_bytes
 from transforms.decode import LOW_CONFIDENCE, DecodeError, decode_bytes, storable
 from transforms.models import Reject, SourceDoc
 
@@ -233,9 +234,7 @@ def load_seen(warehouse_dir: Path) -> dict[str, tuple[Stamp, str]]:
 def save_seen(warehouse_dir: Path, found: list[FoundFile | Reject]) -> None:
     """Remember the stamp and hash of every file this (committed) run read."""
     data = {f.uri: (f.stamp, f.sha256) for f in found if isinstance(f, FoundFile) and f.sha256 and f.stamp}
-    tmp = warehouse_dir / f".{SEEN_NAME}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, warehouse_dir / SEEN_NAME)
+    atomic_write_bytes(warehouse_dir / SEEN_NAME, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -11,7 +11,8 @@ from flows.checks import CheckResult, run_checks
 from flows.ingest import QualityGateFailed, new_run_id
 from flows.lock import writer_lock
 from flows.settings import Settings
-from flows.store import committed_parts, parts_of, read_columns
+from flows.state import ledger_rows
+from flows.store import committed_parts
 from flows.warehouse import build, staging_connection, swap_in
 from transforms.ledger import build_state, in_force
 
@@ -26,10 +27,7 @@ def rebuild(settings: Settings | None = None) -> tuple[dict[str, int], list[Chec
     with writer_lock(settings.warehouse_dir, token, settings.lock_timeout_seconds):
         root = settings.parquet_root
         parts = committed_parts(root)
-        cols = ["run_id", "source_uri", "outcome", "doc_id", "duplicate_of", "content_sha256"]
-        log = read_columns(root, parts_of(parts, "ingest_log"), cols)
-        rows = list(zip(*(log.column(c).to_pylist() for c in cols), strict=True)) if log is not None else []
-        keep = in_force(build_state(rows, []))
+        keep = in_force(build_state(ledger_rows(root, parts), []))
         staging = settings.warehouse_dir / ".staging" / f"warehouse-{token}.duckdb"
         result = build(
             settings.database_path,

@@ -13,11 +13,10 @@ always right.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from flows.store import CommittedRun, PartInfo, Root, committed_runs, read_columns
+from flows.store import CommittedRun, PartInfo, Root, atomic_write_bytes, committed_runs, parts_of, read_columns
 from transforms.ledger import LOG_TUPLE_COLUMNS, LedgerState, LogTuple, Mapping, advance
 
 STATE_NAME = ".ledger_state.json"
@@ -28,7 +27,7 @@ def read_state(root: Root, warehouse_dir: Path, version: str) -> tuple[list[Part
     """(committed parts, their ledger parts' paths, the ledger state under `version`)."""
     runs = committed_runs(root)
     parts = [p for run in runs for p in run.parts]
-    ledger = [p for p in parts if p.table == "ingest_log"]
+    ledger = parts_of(parts, "ingest_log")
     paths = [p.path for p in ledger]
     cached = _load(warehouse_dir, version)
     if cached is not None and cached[0] == paths[: len(cached[0])]:
@@ -36,7 +35,7 @@ def read_state(root: Root, warehouse_dir: Path, version: str) -> tuple[list[Part
     else:
         done, state = [], LedgerState()
     new = ledger[len(done) :]
-    state = advance(state, _rows(root, new), _current_runs(runs, version))
+    state = advance(state, ledger_rows(root, new), _current_runs(runs, version))
     return parts, paths, state
 
 
@@ -49,9 +48,7 @@ def save_state(warehouse_dir: Path, version: str, ledger_paths: list[str], state
         "mappings": {uri: [m.content_sha256, m.doc_id] for uri, m in state.mappings.items()},
         "current_docs": sorted(state.current_docs),
     }
-    tmp = warehouse_dir / f".{STATE_NAME}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, warehouse_dir / STATE_NAME)
+    atomic_write_bytes(warehouse_dir / STATE_NAME, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _load(warehouse_dir: Path, version: str) -> tuple[list[str], LedgerState] | None:
@@ -66,8 +63,9 @@ def _load(warehouse_dir: Path, version: str) -> tuple[list[str], LedgerState] | 
         return None
 
 
-def _rows(root: Root, parts: list[PartInfo]) -> list[LogTuple]:
-    log = read_columns(root, parts, list(LOG_TUPLE_COLUMNS))
+def ledger_rows(root: Root, parts: list[PartInfo]) -> list[LogTuple]:
+    """The state's columns of the ledger parts among `parts`, as LogTuples."""
+    log = read_columns(root, parts_of(parts, "ingest_log"), list(LOG_TUPLE_COLUMNS))
     if log is None:
         return []
     return list(zip(*(log.column(c).to_pylist() for c in LOG_TUPLE_COLUMNS), strict=True))
