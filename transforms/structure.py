@@ -204,9 +204,18 @@ def find_headings(text: str) -> list[tuple[int, int, str]]:
         if run_in is not None:
             found.append((offsets[i], run_in[0], run_in[1]))
             continue
-        if _unnumbered(line, lines[i - 1] if i > 0 else None, lines[i + 1] if i + 1 < len(lines) else None):
+        if _unnumbered(line, _nonblank(lines, i, -1), _nonblank(lines, i, 1)):
             found.append((offsets[i], 0 if _PART_HEADING.match(line) else 1, line))
     return found
+
+
+def _nonblank(lines: list[str], i: int, step: int) -> str | None:
+    """The nearest non-blank line before (step -1) or after (step 1) line i: a blank line
+    between paragraphs is no neighbour."""
+    j = i + step
+    while 0 <= j < len(lines) and not lines[j]:
+        j += step
+    return lines[j] if 0 <= j < len(lines) else None
 
 
 def _run_in(line: str) -> tuple[int, str] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.fixtures.golden_documents import golden_docs, processed
@@ -111,6 +111,7 @@ def test_every_section_lies_inside_its_parent(doc) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("一二、（）(1.。！？；\n 各位代表工作回顾任务”")), max_size=300))
+@example("。\n\n1\n")  # a blank line before a short unpunctuated line: once raised IndexError
 def test_sentence_offsets_hold_for_any_text(text: str) -> None:
     sections = split_sections("d", text)
     sentences = split_sentences("d", text, sections)
