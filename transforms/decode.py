@@ -217,8 +217,11 @@ def _finish(text: str, encoding: str, confidence: float, replaced: int = 0) -> D
 def decode_bytes(data: bytes) -> Decoded:
     """Decode a text file's bytes. Raises DecodeError(code, message) when it is not text:
     `empty`, `binary`, `undecodable`."""
-    if not data.strip(b" \t\r\n\f\v\x00"):
+    if not data.strip(b" \t\r\n\f\v"):
         raise DecodeError("empty", "the file is empty (or only whitespace)")
+    if not data.strip(b" \t\r\n\f\v\x00"):
+        # Only NUL bytes (a preallocated or zeroed file): data gone, not a document with no text.
+        raise DecodeError("binary", "this holds only NUL bytes (a zeroed or preallocated file), not a text document")
     for bom, codec, name in (
         (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),

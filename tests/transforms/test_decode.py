@@ -46,8 +46,10 @@ def test_utf8_is_tried_before_gbk_so_short_text_is_not_mojibake() -> None:
         (b"PK\x03\x04" + b"\x00" * 40, "binary"),
         (b"\x7fELF\x02\x01\x01" + b"\x00" * 40, "binary"),
         (b"abc\x00\x01\x02\x00\xff\xfe\x00\x00\x00\x00\x00\x00def" * 10, "binary"),
+        (b"\x00" * 4096, "binary"),
+        (b"\x00\x00\n\x00 ", "binary"),
     ],
-    ids=["empty", "whitespace", "png", "zip", "elf", "nul-bytes"],
+    ids=["empty", "whitespace", "png", "zip", "elf", "nul-bytes", "only-nuls", "nuls-and-whitespace"],
 )
 def test_non_text_is_refused_with_a_reason(data: bytes, code: str) -> None:
     with pytest.raises(DecodeError) as info:
