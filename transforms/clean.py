@@ -211,10 +211,23 @@ _FURNITURE = [
 # A navigation bar: four or more short items separated by spaces or bars, no punctuation at all.
 _NAV_ITEM_SPLIT = re.compile(r"\s*[|｜/·•]\s*|\s+")
 _SENTENCE_PUNCT = re.compile(r"[，。、；：？！,;:?!]")
-# A licence footer that runs to the end of the text (Wikisource's public-domain notice).
+# A licence footer (Wikisource's public-domain notice): its first line, then lines broken around
+# its links. The footer ends at its last line that speaks of the licence within FOOTER_REACH
+# lines; what follows (a second report in the same file, an appended paragraph) is text.
 _TAIL_START = re.compile(
     r"^(本作品是中华人民共和国的|本作品来自中华人民共和国|本作品在全世界都属于公有领域|本作品原文)"
 )
+_TAIL_WORDS = re.compile(r"著作权|公有领域|public domain|维基|本模板|本作品|^(?:true|false)$", re.IGNORECASE)
+FOOTER_REACH = 40
+
+
+def footer_end(lines: list[str], start: int) -> int:
+    """Index after the licence footer that begins at lines[start]."""
+    end = start + 1
+    for i in range(start + 1, min(len(lines), start + 1 + FOOTER_REACH)):
+        if _TAIL_START.match(lines[i]) or _TAIL_WORDS.search(lines[i]):
+            end = i + 1
+    return end
 
 
 def is_furniture(line: str) -> bool:
@@ -342,13 +355,16 @@ def clean_report(raw: str) -> Cleaned:
     text = collapse_spaces(mark_continuations(fold_width(text)))
     dropped: list[str] = []
     lines: list[str] = []
-    for line in text.split("\n"):
-        if not line:
+    raw_lines = [line for line in text.split("\n") if line]
+    i = 0
+    while i < len(raw_lines):
+        if _TAIL_START.match(raw_lines[i]):
+            end = footer_end(raw_lines, i)
+            dropped.extend(raw_lines[i:end])
+            i = end
             continue
-        if _TAIL_START.match(line):
-            dropped.append(line)
-            break  # everything after a licence footer's first line is the footer
-        lines.append(line)
+        lines.append(raw_lines[i])
+        i += 1
     # Joins no furniture can be part of come first (a lone "2" may be a subscript, not a
     # counter), then furniture goes, then the joins around continuation markers and the rest.
     lines = join_broken_lines(lines, surely_only=True)

@@ -237,3 +237,41 @@ def test_opencc_does_not_run_on_simplified_text(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(clean, "to_simplified", boom)
     assert clean.to_simplified_kept("各位代表：现在，我代表国务院。")[2] == "simplified"
+
+
+WIKISOURCE_FOOTER = [
+    "本作品是中华人民共和国的",
+    "法律",
+    "、",
+    "法规",
+    "，国家机关的决议、决定、命令和其他具有立法、行政、司法性质的文件，及其官方正式译文。根据《",
+    "中华人民共和国著作权法",
+    "》第五条第一项，本作品不适用于该法，在",
+    "中国大陆",
+    "，也可能在其他管辖区，属于",
+    "公有领域",
+    "。",
+    "Public domain",
+    "false",
+]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        ["2024年政府工作报告", "各位代表：现在，我代表国务院，向大会报告政府工作，请予审议。"],
+        ["附：本报告中的数据均为初步统计数。"],
+    ],
+    ids=["a_second_report", "an_appended_paragraph"],
+)
+def test_a_licence_footer_goes_and_the_text_after_it_stays(after: list[str]) -> None:
+    first = ["2023年政府工作报告", "各位代表：过去一年，经济社会发展取得新成效。"]
+    cleaned = clean_report("\n".join(first + WIKISOURCE_FOOTER + after))
+    assert cleaned.text.split("\n") == first + after
+    assert list(cleaned.dropped) == WIKISOURCE_FOOTER
+
+
+def test_a_licence_footer_at_the_end_goes_whole() -> None:
+    first = ["2023年政府工作报告", "各位代表：过去一年，经济社会发展取得新成效。"]
+    cleaned = clean_report("\n".join(first + WIKISOURCE_FOOTER + ["Public domain", "false"]))
+    assert cleaned.text.split("\n") == first
