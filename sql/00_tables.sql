@@ -115,7 +115,9 @@ create table metrics (
     unit varchar not null,
     qualifier varchar,
     what varchar,
+    what_head varchar,
     verb varchar,
+    part_of_metric_id varchar,
     period varchar not null,
     indicator varchar,
     is_target boolean not null
@@ -134,7 +136,9 @@ comment on column metrics.value_high is 'upper bound of a range (6%－6.5% -> 6.
 comment on column metrics.unit is 'base unit (元, 件, 人次, %, 个百分点 ...)';
 comment on column metrics.qualifier is 'NULL, more_than, about, at_least, up_to or range';
 comment on column metrics.what is 'the counted noun phrase (提案, 社情民意信息 ...)';
+comment on column metrics.what_head is 'the head noun of what, to group by (提案, 企业, 活动, 报告, 项目)';
 comment on column metrics.verb is 'the verb that governs it (提交, 采用, 办结 ...)';
+comment on column metrics.part_of_metric_id is 'the total this metric is a part of (其中…, 15个问题已解决12个): sum only rows where it is NULL; else NULL';
 comment on column metrics.period is 'review, plan or other: the part of the report the sentence is in';
 comment on column metrics.indicator is 'canonical indicator code (seeds/reference/indicators.csv), e.g. gdp_growth';
 comment on column metrics.is_target is 'true for a planned goal, false for an achieved figure';

@@ -128,7 +128,9 @@ class Metric(Frozen):
     unit: str
     qualifier: Qualifier | None
     what: str | None
+    what_head: str | None = None
     verb: str | None
+    part_of_metric_id: str | None = None
     period: Part
     indicator: str | None
     is_target: bool

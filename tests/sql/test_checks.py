@@ -33,7 +33,7 @@ def warehouse() -> duckdb.DuckDBPyConnection:
     )
     con.execute(
         "insert into metrics values ('d1:0', 'd1', 0, 8, 12, '266件', '266', '件', 266, null, '件', null, '提案',"
-        " '提交', 'review', 'proposals_submitted', false)"
+        " '提案', '提交', null, 'review', 'proposals_submitted', false)"
     )
     con.execute("insert into entity_mentions values ('d1', 0, 'quoted_term', '提交提案', '提交提案', 'e1', null, 4, 8)")
     con.execute("insert into entities values ('e1', 'quoted_term', '提交提案', null)")
