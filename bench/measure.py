@@ -138,7 +138,7 @@ def view_latency(database: Path, repeats: int = 5) -> dict[str, dict[str, float]
     read-only connection like an analyst's."""
     import duckdb
 
-    from flows.warehouse import duckdb_identifier
+    from store.warehouse import duckdb_identifier
 
     con = duckdb.connect(str(database), read_only=True)
     try:

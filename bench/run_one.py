@@ -46,7 +46,7 @@ def main() -> None:
 
         trivial()
     else:
-        from flows.runners import run_ingest
+        from flows.ingest import run_ingest
 
         overrides: dict[str, object] = {
             "sources": args.sources,

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,45 +24,34 @@ from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
 from prefect.context import get_run_context
 from prefect.filesystems import LocalFileSystem
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict
 
 from flows import progress
-from flows.checks import CheckResult, run_checks
-from flows.inputs import (
-    SUPPORTED,
-    FoundFile,
-    Limits,
-    WorkItem,
-    discover_inputs,
-    document_item,
-    expand,
-    load_seen,
-    save_seen,
-    too_large,
+from flows.plan import (
+    batch_size,
+    batches,
+    doc_counts,
+    new_run_id,
+    outcome_counts,
+    outcomes,
+    plan,
+    use_compiled_textrank,
 )
-from flows.lock import writer_lock
-from flows.reconcile import reconcile_for, run_lease
 from flows.report import Timings, report_run
+from flows.runners import local_task_runner, task_runner, transform_here
 from flows.settings import Settings
-from flows.state import read_state, save_state
-from flows.store import PartInfo, Root, commit_run, write_part
 from flows.versions import transform_version
-from flows.warehouse import build, staging_connection, swap_in
+from sources.base import FoundFile, WorkItem
+from sources.discover import discover_inputs, stamps
+from store.checks import CheckResult, QualityGateFailed, run_checks
+from store.lock import writer_lock
+from store.parts import PartInfo, Root, commit_run, write_part
+from store.reconcile import reconcile_for, run_lease
+from store.state import load_seen, read_state, save_seen, save_state
+from store.warehouse import build, staging_connection, swap_in
 from transforms.arrow import to_table
-from transforms.ledger import (
-    INGEST_LOG_SCHEMA,
-    RUNS_SCHEMA,
-    LedgerState,
-    LogRow,
-    RunRow,
-    advance,
-    classify,
-    in_force,
-    is_unchanged,
-    log_tuple,
-)
+from transforms.ledger import INGEST_LOG_SCHEMA, RUNS_SCHEMA, LedgerState, LogRow, RunRow, advance, in_force, log_tuple
 from transforms.models import Reject, RunInfo
 
 if TYPE_CHECKING:  # the transforms themselves are imported only by a run that has work for them
@@ -114,14 +101,6 @@ class RunSummary(BaseModel):
         return self.rows.get("entities", 0)
 
 
-class QualityGateFailed(RuntimeError):
-    """The staged warehouse broke a quality check; the last good warehouse stays published."""
-
-    def __init__(self, message: str, checks: list[CheckResult]) -> None:
-        super().__init__(message)
-        self.checks = checks
-
-
 T = TypeVar("T")
 
 
@@ -130,10 +109,6 @@ def whole(value: T) -> T:
     parameter looking for futures, twice per call: for a no-change run's ledger (893 rows at 50 MB)
     that was 0.4 s, and store_batch walked the whole ledger state once per batch."""
     return cast(T, quote(value))
-
-
-def new_run_id(now: dt.datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
 
 @dataclass(frozen=True)
@@ -156,78 +131,8 @@ def survey(settings: Settings, run: RunInfo) -> Survey:
     """Find the inputs, read the ledger, and split the inputs into work and decided outcomes."""
     found = discover_inputs(settings.sources, load_seen(settings.warehouse_dir))
     parts, ledger_parts, state = read_state(settings.parquet_root, settings.warehouse_dir, run.transform_version)
-    todo, decided = plan(found, state, run, Limits.of(settings))
+    todo, decided = plan(found, state, run, settings.limits)
     return Survey(found, parts, ledger_parts, state, todo, decided)
-
-
-def _log(run: RunInfo, uri: str, name: str, outcome: str, reason: str, message: str, **kw: str | None) -> LogRow:
-    return LogRow(
-        run_id=run.run_id,
-        source_uri=uri,
-        source_name=name,
-        outcome=outcome,
-        reason_code=reason,
-        message=message,
-        at=run.ingested_at,
-        **kw,
-    )
-
-
-def _reject_row(run: RunInfo, r: Reject, sha: str | None = None) -> LogRow:
-    return _log(run, r.source_uri, r.source_name, r.outcome, r.reason_code, r.message, content_sha256=sha)
-
-
-def plan(
-    found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, limits: Limits
-) -> tuple[list[WorkItem], list[LogRow]]:
-    """Split inputs into work to do and ledger rows decided already (unchanged, rejected)."""
-    todo: list[WorkItem] = []
-    decided: list[LogRow] = []
-
-    def consider(item: WorkItem) -> None:
-        doc_id = is_unchanged(state, item.uri, item.content_sha256)
-        if doc_id is None:
-            todo.append(item)
-        else:
-            decided.append(
-                _log(
-                    run,
-                    item.uri,
-                    item.name,
-                    "unchanged",
-                    "same_content",
-                    "already loaded with the same content",
-                    doc_id=doc_id,
-                    content_sha256=item.content_sha256,
-                )
-            )
-
-    for f in found:
-        if isinstance(f, Reject):
-            decided.append(_reject_row(run, f))
-        elif f.kind == "unsupported":
-            decided.append(
-                _log(
-                    run,
-                    f.uri,
-                    f.name,
-                    "rejected",
-                    "unsupported_type",
-                    f"'{f.path.suffix or f.name}' files are not reports baogao reads; supported: {SUPPORTED}",
-                    content_sha256=f.sha256,
-                )
-            )
-        elif f.kind in ("corpus_jsonl", "corpus_csv", "archive_zip", "archive_tar"):
-            for row in expand(f, limits):
-                if isinstance(row, Reject):
-                    decided.append(_reject_row(run, row))
-                else:
-                    consider(row)
-        elif f.size > limits.max_file_bytes:
-            decided.append(_reject_row(run, too_large(f.uri, f.name, f.size, limits.max_file_bytes), f.sha256))
-        else:
-            consider(document_item(f))
-    return todo, decided
 
 
 @task(cache_policy=NO_CACHE)
@@ -265,36 +170,8 @@ def cached(task_: Any, cache_dir: Path) -> Any:
 
 
 @task(cache_policy=NO_CACHE)
-def store_batch(
-    batch_no: int, result: BatchResult, state: LedgerState, loaded: set[str], run: RunInfo, parquet_dir: Root
-) -> tuple[list[PartInfo], list[LogRow]]:
-    """Decide each input's outcome and write the rows of newly loaded documents as Parquet parts."""
-    rows: list[LogRow] = []
-    keep: list[str] = []
-    for item in result.items:
-        if item.reject is not None:
-            rows.append(_reject_row(run, item.reject, item.content_sha256))
-            continue
-        assert item.doc_id is not None
-        outcome, reason, message = classify(state, item.uri, item.doc_id, loaded)
-        if item.note:
-            message = f"{message}; {item.note}"
-        rows.append(
-            _log(
-                run,
-                item.uri,
-                item.name,
-                outcome,
-                reason,
-                message,
-                doc_id=item.doc_id,
-                duplicate_of=item.doc_id if outcome == "duplicate" else None,
-                content_sha256=item.content_sha256,
-            )
-        )
-        if outcome == "loaded":
-            loaded.add(item.doc_id)
-            keep.append(item.doc_id)
+def store_batch(batch_no: int, result: BatchResult, keep: list[str], run: RunInfo, parquet_dir: Root) -> list[PartInfo]:
+    """Write the rows of the batch's documents in `keep` as Parquet parts, one per table."""
     parts: list[PartInfo] = []
     if keep:
         wanted = pa.array(keep, type=pa.string())
@@ -304,7 +181,7 @@ def store_batch(
                 chosen = _stamp(chosen, run)
             if chosen.num_rows or table == "documents":
                 parts.append(write_part(parquet_dir, table, f"{run.run_id}-{batch_no:05d}", chosen))
-    return parts, rows
+    return parts
 
 
 def _stamp(documents: pa.Table, run: RunInfo) -> pa.Table:
@@ -315,61 +192,6 @@ def _stamp(documents: pa.Table, run: RunInfo) -> pa.Table:
             i, documents.schema.field(i), pa.array([value] * n, documents.schema.field(i).type)
         )
     return documents
-
-
-# TextRank runs compiled (transforms/textrank_kernel.py) when each worker has at least this much
-# input: numba costs about 1 s to start in a process (3 s where packages lack their bytecode; the
-# threshold is set for that case), and the compiled kernel saves about 1 s per MB of input over
-# plain Python (measured on the national corpus: 0.4 s against 3.7 s for 3.3 MB).
-COMPILED_TEXTRANK_BYTES_PER_WORKER = 4 * 1024 * 1024
-
-
-def use_compiled_textrank(todo: list[WorkItem], workers: int) -> bool:
-    """True when the run is large enough for the compiled TextRank to repay its start-up."""
-    size = sum(item.size if item.text is None else 3 * len(item.text) for item in todo)
-    return size >= COMPILED_TEXTRANK_BYTES_PER_WORKER * max(1, workers)
-
-
-def batch_size(n: int, workers: int, most: int) -> int:
-    """Inputs per batch: at most `most`, in a number of batches that is a multiple of `workers`
-    and as even as can be, so that every worker gets the same share. A nightly handful is one
-    batch per worker (10 inputs on 2 workers: 5 and 5, not 3, 3, 3 and 1), which also pays
-    Prefect's per-task cost once per worker."""
-    if n <= 0:
-        return 1
-    w = max(1, workers)
-    count = -(-n // most)  # the fewest batches of at most `most`
-    count = w * -(-count // w)  # rounded up to a multiple of the workers
-    return max(1, -(-n // count))
-
-
-def batches(items: list[WorkItem], size: int) -> Iterator[list[WorkItem]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _doc_counts(c: Counter[str]) -> dict[str, int]:
-    """The runs table's docs_* columns from outcome counts (every input has one outcome)."""
-    outcomes = ("loaded", "unchanged", "duplicate", "skipped", "rejected", "needs_review")
-    return {
-        "docs_seen": sum(c[o] for o in outcomes),
-        "docs_new": c["new"],
-        "docs_changed": c["changed"],
-        "docs_unchanged": c["unchanged"],
-        "docs_duplicate": c["duplicate"],
-        "docs_skipped": c["skipped"],
-        "docs_rejected": c["rejected"],
-        "docs_needs_review": c["needs_review"],
-    }
-
-
-def _counts(log: list[LogRow]) -> Counter[str]:
-    c: Counter[str] = Counter()
-    for r in log:
-        c[r.outcome] += 1
-        if r.outcome == "loaded":
-            c["changed" if r.reason_code in ("changed", "reprocessed") else "new"] += 1
-    return c
 
 
 @task(cache_policy=NO_CACHE)
@@ -407,7 +229,9 @@ def publish(
                 f"Each check is explained in sql/checks/<name>.sql; the failed run is recorded in `runs`.",
                 checks,
             )
-        run_row = _run_row(run, _counts(log), result.rows, time.monotonic() - started, "completed", flow_run_id, None)
+        run_row = _run_row(
+            run, outcome_counts(log), result.rows, time.monotonic() - started, "completed", flow_run_id, None
+        )
         run_part = write_part(root, "runs", f"{run.run_id}-run", to_table([run_row], RUNS_SCHEMA, ("run_id",)))
         _insert_run(con, run_row)
         con.execute("checkpoint")
@@ -427,7 +251,7 @@ def record_failure(
     """Record a failed run in Parquet and in the published warehouse, without any of its data: the
     last good documents stay as they were and the inputs are processed again next run."""
     root = settings.parquet_root
-    row = _run_row(run, _counts(log), {}, time.monotonic() - started, "failed", flow_run_id, message[:2000])
+    row = _run_row(run, outcome_counts(log), {}, time.monotonic() - started, "failed", flow_run_id, message[:2000])
     run_part = write_part(root, "runs", f"{run.run_id}-run", to_table([row], RUNS_SCHEMA, ("run_id",)))
     commit_run(root, run.run_id, [run_part], run.transform_version)
     target = settings.database_path
@@ -456,7 +280,7 @@ def _run_row(
         started_at=run.ingested_at,
         finished_at=dt.datetime.now(dt.UTC),
         status=status,
-        **_doc_counts(c),
+        **doc_counts(c),
         metrics=rows.get("metrics", 0),
         entities=rows.get("entities", 0),
         seconds=round(seconds, 3),
@@ -472,7 +296,7 @@ def _insert_run(con: duckdb.DuckDBPyConnection, row: RunRow) -> None:
     con.unregister("_run")
 
 
-@flow(name="baogao-ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True)  # type: ignore[arg-type]
+@flow(name="baogao-ingest", task_runner=local_task_runner(), log_prints=True)  # type: ignore[arg-type]
 def ingest(settings: Settings | None = None) -> RunSummary:
     """Ingest every report under the sources into the warehouse; returns what the run did."""
     settings = settings or Settings()
@@ -511,17 +335,17 @@ def ingest(settings: Settings | None = None) -> RunSummary:
                     timings,
                 )
             shutil.rmtree(settings.warehouse_dir / ".cache", ignore_errors=True)
-            save_seen(settings.warehouse_dir, work.found)
+            save_seen(settings.warehouse_dir, stamps(work.found))
             save_state(settings.warehouse_dir, run.transform_version, [*work.ledger_parts, ledger_part], after)
         except QualityGateFailed as exc:
             record_failure(settings, run, log, started, flow_run_id, str(exc))
-            report_run(run.run_id, "failed", _counts(log), {}, exc.checks, timings.seconds, str(exc))
+            report_run(run.run_id, "failed", outcome_counts(log), {}, exc.checks, timings.seconds, str(exc))
             raise
         except Exception as exc:
             record_failure(settings, run, log, started, flow_run_id, f"{type(exc).__name__}: {exc}")
             raise
     summary = _summary(run, log, rows, checks, started, settings).model_copy(update={"stages": dict(timings.seconds)})
-    report_run(run.run_id, "completed", _counts(log), rows, checks, timings.seconds, None)
+    report_run(run.run_id, "completed", outcome_counts(log), rows, checks, timings.seconds, None)
     get_run_logger().info("run %s: %s", run.run_id, summary.outcomes)
     return summary
 
@@ -539,7 +363,6 @@ def transform_all(
     progress.report("transform", 0, len(todo))
     if not todo:  # a run that found nothing new starts no workers and loads no reference data
         return []
-    from flows.runners import transform_here
     from flows.seeds import load_resources
     from flows.work import Workers
 
@@ -581,12 +404,12 @@ def _flow_run_id() -> str | None:
 def _summary(
     run: RunInfo, log: list[LogRow], rows: dict[str, int], checks: list[CheckResult], started: float, settings: Settings
 ) -> RunSummary:
-    c = _counts(log)
+    c = outcome_counts(log)
     return RunSummary(
         run_id=run.run_id,
         status="completed",
         outcomes=dict(Counter(r.outcome for r in log)),
-        **_doc_counts(c),
+        **doc_counts(c),
         rows=rows,
         checks=[(ch.name, ch.failing) for ch in checks],
         seconds=round(time.monotonic() - started, 2),
@@ -620,8 +443,16 @@ def _drain(
     result = future.result()
     for stage, seconds in result.seconds.items():
         timings.seconds[f"worker.{stage}"] = round(timings.seconds.get(f"worker.{stage}", 0.0) + seconds, 3)
+    rows, keep = outcomes(result.items, state, loaded, run)
+    loaded.update(keep)
     with timings("write"):
-        parts, rows = store_batch(n, whole(result), whole(state), whole(loaded), run, settings.parquet_root)
+        parts = store_batch(n, whole(result), keep, run, settings.parquet_root)
     pending.extend(parts)
     log.extend(rows)
     return len(result.items)
+
+
+def run_ingest(settings: Settings) -> RunSummary:
+    """Run the ingest flow with the task runner `settings` asks for."""
+    summary: RunSummary = ingest.with_options(task_runner=task_runner(settings))(settings)
+    return summary

@@ -7,13 +7,13 @@ import time
 
 from prefect import flow
 
-from flows.checks import CheckResult, run_checks
-from flows.ingest import QualityGateFailed, new_run_id
-from flows.lock import writer_lock
+from flows.plan import new_run_id
 from flows.settings import Settings
-from flows.state import ledger_rows
-from flows.store import committed_parts
-from flows.warehouse import build, staging_connection, swap_in
+from store.checks import CheckResult, QualityGateFailed, run_checks
+from store.lock import writer_lock
+from store.parts import committed_parts
+from store.state import ledger_rows
+from store.warehouse import build, staging_connection, swap_in
 from transforms.ledger import build_state, in_force
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows.checks import CheckResult
+from store.checks import CheckResult
 
 
 class Timings:

@@ -27,9 +27,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.settings import Settings
 
 if TYPE_CHECKING:
-    from flows.ingest import RunSummary
-    from flows.inputs import WorkItem
     from flows.work import BatchResult
+    from sources.base import WorkItem
     from transforms.models import RunInfo
     from transforms.resources import Resources
 
@@ -40,11 +39,16 @@ class RunnerUnavailable(RuntimeError):
     """The chosen runner cannot be used here; the message says what to install or set."""
 
 
+def local_task_runner() -> ThreadPoolTaskRunner:  # type: ignore[type-arg]
+    """The flow's own threads: they only wait on the process pool and write Parquet; 4 keep a
+    window of batches busy."""
+    return ThreadPoolTaskRunner(max_workers=4)
+
+
 def task_runner(settings: Settings) -> Any:
     """The Prefect task runner for `settings.runner`."""
     if settings.runner == "local":
-        # Threads only wait on the process pool and write Parquet; 4 keeps a window of batches busy.
-        return ThreadPoolTaskRunner(max_workers=4)  # type: ignore[arg-type]
+        return local_task_runner()
     if settings.runner == "dask":
         try:
             from prefect_dask.task_runners import DaskTaskRunner
@@ -65,12 +69,3 @@ def transform_here(items: list[WorkItem], run: RunInfo, resources: Resources) ->
     from flows.work import process_batch  # imported where the work runs, not in every flow process
 
     return process_batch(items, run, resources)
-
-
-def run_ingest(settings: Settings) -> RunSummary:
-    """Run the ingest flow with the task runner `settings` asks for."""
-    from flows.ingest import ingest
-
-    flow = ingest.with_options(task_runner=task_runner(settings))
-    summary: RunSummary = flow(settings)
-    return summary

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from sources.base import Limits
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,15 +33,15 @@ class Settings(BaseSettings):
     # too_large (bytes). A long work report is 0.1-1 MB of text; reading and decoding a document
     # peaks at about 2x its size (205 MB for 100 MB, tests/reliability/test_f_inputs.py) before the
     # transforms, which cost more.
-    max_file_bytes: int = 50 * 1024 * 1024
+    max_file_bytes: int = Limits.max_file_bytes
     # A corpus file (.jsonl/.csv) or archive larger than this, or an archive unpacking to more,
     # is rejected as too_large / archive_bomb. Corpus files are streamed row by row.
-    max_corpus_bytes: int = 2 * 1024 * 1024 * 1024
+    max_corpus_bytes: int = Limits.max_corpus_bytes
     # Archives with more members than this, or members packed tighter than this ratio (and over
     # 1 MiB), are refused as archive_bomb before they are unpacked; text packs 3-10x, zeros 1000x.
-    max_archive_members: int = 10_000
-    max_archive_ratio: int = 100
-    # flows/reconcile.py at the start of each run: a Prefect run of this flow still "Running"
+    max_archive_members: int = Limits.max_archive_members
+    max_archive_ratio: int = Limits.max_archive_ratio
+    # store/reconcile.py at the start of each run: a Prefect run of this flow still "Running"
     # whose process is gone, or that started longer ago than this, is marked Crashed.
     run_lease_seconds: float = 6 * 3600
     # Staging files and unreferenced Parquet parts older than this are swept; younger ones may
@@ -63,8 +65,12 @@ class Settings(BaseSettings):
         return self.warehouse_dir / "parquet"
 
     @property
+    def limits(self) -> Limits:
+        return Limits(self.max_file_bytes, self.max_corpus_bytes, self.max_archive_members, self.max_archive_ratio)
+
+    @property
     def parquet_root(self) -> Path | str:
-        """The Parquet tree: parquet_url when set, else the local parquet_dir (flows/store.py)."""
+        """The Parquet tree: parquet_url when set, else the local parquet_dir (store/parts.py)."""
         return self.parquet_url or self.parquet_dir
 
 

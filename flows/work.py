@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from flows.inputs import WorkItem, read_item
-from flows.lock import LOCK_NAME
+from sources.base import WorkItem
+from sources.registry import read_item
+from store.lock import LOCK_NAME
 from transforms.arrow import to_table
 from transforms.documents import DOCUMENTS_SCHEMA
 from transforms.entities import ENTITY_MENTIONS_SCHEMA

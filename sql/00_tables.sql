@@ -1,7 +1,7 @@
 -- 00_tables: the warehouse contract. One create per table; every table and column commented.
 -- Grains are stated in each table's comment ("one row per ..."); `baogao tables` prints them.
 -- No primary-key constraints: keys are enforced by the quality gates before a publish
--- (flows/checks.py), which keeps bulk loads fast and avoids index replay issues after a crash.
+-- (store/checks.py), which keeps bulk loads fast and avoids index replay issues after a crash.
 
 create table documents (
     doc_id varchar not null,
@@ -372,7 +372,7 @@ create macro report_year(delivered_on, plan_year, review_year, source_meta) as
 -- documents this build added (_changed_docs) are cut: the others passed the checks when they were
 -- added, and cutting every report made a no-change run's checks cost 0.1 s each at 50 MB.
 -- _changed_docs: the doc_ids the last build added or replaced; _changed_years: the report years
--- of the documents it added or dropped (flows/warehouse.py fills both).
+-- of the documents it added or dropped (store/warehouse.py fills both).
 create table _changed_docs (doc_id varchar);
 create table _changed_years (year integer);
 create macro text_pieces(longest) as table

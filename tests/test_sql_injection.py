@@ -1,9 +1,9 @@
 """SQL reaches DuckDB only as fixed text plus bound parameters (catalogue item 58).
 
 DuckDB's `execute()` runs stacked statements, so one file name pasted into an f-string can drop a
-table (reliability research §2f). This test reads the source of flows/ and bench/ and fails on any
+table. This test reads the source of cli/, flows/, sources/, store/ and bench/ and fails on any
 SQL call whose text is built with an f-string, `+`, `%` or `.format()` — unless every piece
-that is not a literal is an identifier quoted by `duckdb_identifier(...)` (flows/warehouse.py),
+that is not a literal is an identifier quoted by `duckdb_identifier(...)` (store/warehouse.py),
 which accepts only plain names.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SCANNED = ("flows", "bench")
+SCANNED = ("cli", "flows", "sources", "store", "bench")
 SQL_METHODS = {"execute", "executemany", "sql", "query"}
 QUOTING_HELPERS = {"duckdb_identifier"}
 
@@ -79,7 +79,7 @@ def python_files() -> list[Path]:
     return sorted(p for d in SCANNED if (REPO / d).is_dir() for p in (REPO / d).rglob("*.py"))
 
 
-def test_no_sql_in_flows_or_bench_is_built_by_string_formatting() -> None:
+def test_no_sql_outside_transforms_is_built_by_string_formatting() -> None:
     problems = [v for p in python_files() for v in violations(p.read_text(encoding="utf-8"), str(p.relative_to(REPO)))]
     assert problems == []
 

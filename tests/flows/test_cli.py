@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from tests.conftest import CPPCC, REPO
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -121,7 +121,7 @@ def test_serve_registers_a_scheduled_deployment_with_the_prefect_server(tmp_path
 
     env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()), PYTHONPATH=str(REPO))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", str(CPPCC[0]), "--cron", "15 3 * * *", "-w", str(tmp_path)],
+        [sys.executable, "-m", "cli", "serve", str(CPPCC[0]), "--cron", "15 3 * * *", "-w", str(tmp_path)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

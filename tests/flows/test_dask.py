@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.runners import run_ingest
+from flows.ingest import run_ingest
 from flows.settings import Settings
-from flows.store import committed_parts, filesystem
+from store.parts import committed_parts, filesystem
 from tests.conftest import CPPCC, NATIONAL
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]

@@ -6,7 +6,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from flows.inputs import FoundFile, discover_inputs, load_seen, save_seen
+from sources.base import FoundFile
+from sources.discover import discover_inputs, stamps
+from store.state import load_seen, save_seen
 from tests.conftest import CPPCC
 
 
@@ -17,7 +19,7 @@ def test_a_file_stamped_as_last_time_is_not_read_again_and_an_edited_one_is(tmp_
     a.write_bytes(CPPCC[0].read_bytes())
     b.write_bytes(CPPCC[1].read_bytes())
     first = discover_inputs([src])
-    save_seen(tmp_path, first)
+    save_seen(tmp_path, stamps(first))
     seen = load_seen(tmp_path)
     assert {Path(u).name for u in seen} == {"a.txt", "b.txt"}
     # A hash the bytes could not produce proves the file was not read: the stamp matched.

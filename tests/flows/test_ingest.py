@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.checks import EXPECTED_TABLES
 from flows.ingest import RunSummary, ingest
 from flows.settings import Settings
-from flows.state import STATE_NAME, read_state
 from flows.versions import transform_version
+from store.checks import EXPECTED_TABLES
+from store.state import STATE_NAME, read_state
 from tests.conftest import CPPCC, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -172,7 +172,7 @@ def test_the_same_reports_under_two_names_load_once(tmp_path: Path) -> None:
 
 def test_the_kept_ledger_state_is_what_reading_the_whole_ledger_gives(tmp_path: Path) -> None:
     """A run reads the ledger state kept by the last one plus the ledger parts committed since
-    (flows/state.py); it must equal the state read from every part."""
+    (store/state.py); it must equal the state read from every part."""
     src = tmp_path / "in"
     src.mkdir()
     report = src / "report.txt"

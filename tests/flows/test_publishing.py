@@ -15,11 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import QualityGateFailed, RunSummary, ingest
-from flows.lock import LockTimeout
+from flows.ingest import RunSummary, ingest
 from flows.rebuild import rebuild
 from flows.settings import Settings
-from flows.warehouse import DOC_TABLES
+from store.checks import QualityGateFailed
+from store.lock import LockTimeout
+from store.warehouse import DOC_TABLES
 from tests.conftest import CPPCC, NATIONAL, REPO, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -215,7 +216,7 @@ LOCK_HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from flows.lock import writer_lock
+    from store.lock import writer_lock
     with writer_lock(Path(sys.argv[1]), "run-held-by-test", 5):
         print("held", flush=True)
         time.sleep(60)
@@ -360,7 +361,7 @@ def test_every_run_publishes_its_summary_and_checks_as_prefect_artifacts(
 
 
 def test_the_seed_folder_ignores_its_reference_data() -> None:
-    from flows.inputs import walk
+    from sources.discover import walk
 
     found = {p.relative_to(SEEDS).as_posix() for p in walk([SEEDS])}
     assert found == {f"reports/cppcc/{p.name}" for p in CPPCC} | {"reports/national/government_work_reports.jsonl.gz"}

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import COMPILED_TEXTRANK_BYTES_PER_WORKER, batch_size, batches, use_compiled_textrank
-from flows.inputs import WorkItem
+from flows.plan import COMPILED_TEXTRANK_BYTES_PER_WORKER, batch_size, batches, use_compiled_textrank
 from flows.seeds import load_resources
 from flows.work import Workers
+from sources.base import WorkItem
 from tests.conftest import CPPCC, SEEDS
 from transforms.pipeline import RunInfo
 

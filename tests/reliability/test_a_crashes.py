@@ -21,9 +21,9 @@ import pytest
 from flows import ingest as ingest_module
 from flows import work
 from flows.ingest import ingest
-from flows.lock import writer_lock
 from flows.settings import Settings
-from flows.verify import classify_db_error, health_check
+from store.lock import writer_lock
+from store.verify import classify_db_error, health_check
 from tests.reliability.conftest import Child, child_env, duck, tally, write_reports
 
 pytestmark = pytest.mark.canary  # DuckDB's crash behaviour: run again on every duckdb bump
@@ -268,7 +268,7 @@ FULL_DISK = textwrap.dedent(
     from pathlib import Path
     import duckdb
     import pyarrow as pa
-    from flows.store import write_part
+    from store.parts import write_part
     db, root = sys.argv[1], Path(sys.argv[2])
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (20 * 1024 * 1024, 20 * 1024 * 1024))

@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.lock import writer_lock
-from flows.reconcile import UnsafeLocation, check_local, filesystem_of
-from flows.verify import verify
-from flows.warehouse import WarehouseError, read_only_connection, swap_in
+from store.lock import writer_lock
+from store.reconcile import UnsafeLocation, check_local, filesystem_of
+from store.verify import verify
+from store.warehouse import WarehouseError, read_only_connection, swap_in
 from tests.reliability.conftest import Child, child_env, duck, tally
 
 pytestmark = pytest.mark.canary

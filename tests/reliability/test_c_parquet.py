@@ -21,10 +21,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.reconcile import sweep
-from flows.store import commit_run, committed_parts, write_part
-from flows.verify import verify, verify_part
-from flows.warehouse import sync
+from store.parts import commit_run, committed_parts, write_part
+from store.reconcile import sweep
+from store.verify import verify, verify_part
+from store.warehouse import sync
 from tests.reliability.conftest import REPO, Child, tally
 
 PART_ROWS = 200_000
@@ -134,7 +134,7 @@ KILLED_WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     import pyarrow as pa
-    import flows.store as store
+    import store.parts as store
     root = Path(sys.argv[1])
     real = store.atomic_write_bytes
     def slow(target, data):
@@ -194,9 +194,9 @@ def test_22_duckdb_copy_to_is_never_used_because_a_kill_leaves_a_partial_file_un
     if target.exists():  # the hazard: a broken file under the name a glob would read
         with pytest.raises(duckdb.Error, match=r"magic bytes|too small|enough bytes"):
             duckdb.sql("select count(*) from read_parquet(?)", params=[str(target)]).fetchall()
-    # No SQL string in flows/ copies to a file (the pipeline writes parts itself, temp + rename).
+    # No SQL string in the code copies to a file (the pipeline writes parts itself, temp + rename).
     copy_to = re.compile(r"\bcopy\b.*\bto\b", re.IGNORECASE | re.DOTALL)
-    for source in (REPO / "flows").glob("*.py"):
+    for source in (p for d in ("cli", "flows", "sources", "store") for p in (REPO / d).glob("*.py")):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 assert not copy_to.search(node.value) or "select" not in node.value.lower(), (source, node.value)

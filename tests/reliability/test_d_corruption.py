@@ -10,8 +10,8 @@ import pytest
 
 from flows.rebuild import rebuild
 from flows.settings import Settings
-from flows.verify import health_check, verify
-from flows.warehouse import duckdb_identifier
+from store.verify import health_check, verify
+from store.warehouse import duckdb_identifier
 from tests.reliability.conftest import tally
 
 pytestmark = pytest.mark.canary
@@ -103,7 +103,7 @@ def test_24_29_baogao_verify_says_all_is_well_then_names_a_damaged_part_and_what
 ) -> None:
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.app import app
 
     warehouse = tmp_path / "w"
     shutil.copytree(published, warehouse)

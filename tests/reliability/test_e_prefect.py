@@ -21,9 +21,9 @@ from uuid import UUID
 import pytest
 
 from flows.ingest import RunSummary, ingest
-from flows.reconcile import LEASES, crash_dead_runs
 from flows.settings import Settings
-from flows.verify import verify
+from store.reconcile import LEASES, crash_dead_runs
+from store.verify import verify
 from tests.reliability.conftest import Child, duck, tally, write_reports
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -171,7 +171,7 @@ def test_30_sigterm_crashes_the_run_with_prefects_message_and_releases_everythin
     assert state == "CRASHED" and "termination signal" in message
     assert not (warehouse / LEASES / f"{run_id}.json").exists()  # the lease was given back
     assert duck(db, "select doc_id from documents order by 1") == old_docs
-    from flows.lock import writer_lock
+    from store.lock import writer_lock
 
     with writer_lock(warehouse, "after-sigterm", 1):  # and the writer lock
         pass
@@ -200,7 +200,7 @@ def test_31_the_reconciler_crashes_only_dead_runs_of_its_own_warehouse(tmp_path:
     import os
     import socket
 
-    from flows.reconcile import _process_start
+    from store.reconcile import _process_start
 
     live = {"host": socket.gethostname(), "pid": os.getpid(), "pid_started": _process_start(os.getpid())}
     gone = {"host": socket.gethostname(), "pid": dead.proc.pid, "pid_started": 1.0}
@@ -233,7 +233,7 @@ def test_33_a_second_writer_waits_for_the_lock_and_a_bad_document_is_not_retried
     write_reports(src, paragraphs, 44, 1)
     (src / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
     holder = Child.start(
-        "import sys, time\nfrom pathlib import Path\nfrom flows.lock import writer_lock\n"
+        "import sys, time\nfrom pathlib import Path\nfrom store.lock import writer_lock\n"
         "with writer_lock(Path(sys.argv[1]), 'holder', 5):\n    print('HELD', flush=True)\n    time.sleep(3)\n",
         str(tmp_path / "w"),
     )

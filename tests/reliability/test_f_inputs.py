@@ -28,10 +28,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows import inputs
 from flows.ingest import RunSummary, ingest
-from flows.inputs import FoundFile, Limits, discover_inputs, expand, find, read_item, walk_roots
 from flows.settings import Settings
+from sources import discover
+from sources.base import CHUNK, FoundFile, Limits, WorkItem, too_large
+from sources.discover import discover_inputs, find, walk_roots
+from sources.registry import document_item, expand, read_item
 from tests.reliability.conftest import REPO, child_env, duck, report_text, tally
 from transforms.clean import clean_text, dedup_key
 from transforms.decode import LOW_CONFIDENCE, DecodeError, decode_bytes, storable
@@ -60,7 +62,7 @@ def read_file(path: Path, root: Path | None = None) -> SourceDoc | Reject:
     if isinstance(found, Reject):
         return found
     assert found.sha256 is not None
-    return read_item(inputs.document_item(found))
+    return read_item(document_item(found))
 
 
 # --- 37-44: the decoding policy ---------------------------------------------------------------
@@ -255,7 +257,9 @@ def test_48_html_scripts_styles_comments_are_dropped_and_entities_decoded() -> N
 RSS_PROBE = """
 import json, sys
 from pathlib import Path
-from flows.inputs import FoundFile, Limits, document_item, expand, find, read_item
+from sources.base import FoundFile, Limits
+from sources.discover import find
+from sources.registry import document_item, expand, read_item
 path = Path(sys.argv[1]); mode = sys.argv[2]; cap = int(sys.argv[3])
 found = find(path, path.parent)
 limits = Limits(max_file_bytes=cap)
@@ -318,7 +322,7 @@ def test_26_a_document_over_the_cap_is_too_large_with_the_setting_named(tmp_path
     f.write_bytes(SENTENCE.encode() * 2000)
     found = find(f, tmp_path)
     assert isinstance(found, FoundFile)
-    r = inputs.too_large(found.uri, found.name, found.size, 1000)
+    r = too_large(found.uri, found.name, found.size, 1000)
     assert r.reason_code == "too_large" and "BAOGAO_MAX_FILE_BYTES" in r.message
 
 
@@ -330,11 +334,11 @@ def test_52_a_file_appended_to_while_it_is_hashed_is_retried_next_run(tmp_path: 
     f.write_bytes(("政协工作报告\n" + SENTENCE * 20000).encode())  # > 1 chunk
 
     def append(path: Path, done: int) -> None:
-        if done <= inputs.CHUNK:
+        if done <= CHUNK:
             with path.open("ab") as g:
                 g.write("追加的内容。".encode())
 
-    monkeypatch.setattr(inputs, "on_chunk", append)
+    monkeypatch.setattr(discover, "on_chunk", append)
     tally("bad inputs tried")
     out = find(f, tmp_path)
     assert isinstance(out, Reject)
@@ -348,7 +352,7 @@ def test_52_a_file_rewritten_between_listing_and_reading_is_never_stored_torn(tm
     assert isinstance(found, FoundFile)
     f.write_text("政协工作报告（修订）\n" + SENTENCE * 2, encoding="utf-8")
     tally("bad inputs tried")
-    out = read_item(inputs.document_item(found))
+    out = read_item(document_item(found))
     assert isinstance(out, Reject) and (out.outcome, out.reason_code) == ("skipped", "changed_during_read")
 
 
@@ -363,7 +367,7 @@ def test_53_a_file_deleted_after_listing_is_rejected_as_vanished(tmp_path: Path)
     assert isinstance(out[1], FoundFile)
     found = out[1]
     (tmp_path / "b.txt").unlink()
-    late = read_item(inputs.document_item(found))
+    late = read_item(document_item(found))
     assert isinstance(late, Reject) and late.reason_code == "vanished"
 
 
@@ -413,7 +417,7 @@ def _found(path: Path) -> FoundFile:
     return f
 
 
-def _uri(o: inputs.WorkItem | Reject) -> str:
+def _uri(o: WorkItem | Reject) -> str:
     return o.source_uri if isinstance(o, Reject) else o.uri
 
 
@@ -557,7 +561,7 @@ def test_59_every_bad_jsonl_line_gets_its_own_reject_with_its_line_number(tmp_pa
     messages = {o.source_uri.rsplit("#row=", 1)[1]: o.message for o in out if isinstance(o, Reject)}
     assert "line 2" in messages["2"] and "line 6" in messages["6"] and "UTF-8" in messages["6"]
     row10 = next(o for o in out if _uri(o).endswith("#row=10"))
-    assert isinstance(row10, inputs.WorkItem) and dict(row10.meta) == {"path": "../../etc/passwd"}
+    assert isinstance(row10, WorkItem) and dict(row10.meta) == {"path": "../../etc/passwd"}
 
 
 def test_59_a_damaged_gzip_keeps_the_rows_before_the_damage(tmp_path: Path) -> None:

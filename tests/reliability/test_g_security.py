@@ -18,7 +18,7 @@ import pytest
 
 from flows.ingest import ingest
 from flows.settings import Settings
-from flows.warehouse import read_only_connection
+from store.warehouse import read_only_connection
 from tests.reliability.conftest import report_text, tally, write_reports
 
 pytestmark = pytest.mark.canary

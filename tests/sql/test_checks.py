@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.checks import run_checks
+from store.checks import run_checks
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT = "一年来，提交提案266件。办结率达100%。"  # sentences [0, 13) and [13, 22)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flows.docs import empty_warehouse, objects, render
+from store.catalog import empty_warehouse, objects, render
 
 REPO = Path(__file__).resolve().parents[2]
 SQL = REPO / "sql"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse import sql_files
+from store.warehouse import sql_files
 
 HEADER = """# Warehouse data dictionary
 

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.store import MANIFESTS, PartInfo
+from store.parts import MANIFESTS, PartInfo
 
 # A damaged block surfaces as duckdb.Error, or as OSError when rows stream out through Arrow.
 _READ_ERRORS = (duckdb.Error, OSError, pa.ArrowException)

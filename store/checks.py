@@ -66,3 +66,11 @@ def _expected_objects(con: duckdb.DuckDBPyConnection) -> CheckResult:
     views = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
     missing = [t for t in EXPECTED_TABLES if t not in tables] + [v for v in EXPECTED_VIEWS if v not in views]
     return CheckResult("expected_objects", "every contract table and view exists", len(missing))
+
+
+class QualityGateFailed(RuntimeError):
+    """The staged warehouse broke a quality check; the last good warehouse stays published."""
+
+    def __init__(self, message: str, checks: list[CheckResult]) -> None:
+        super().__init__(message)
+        self.checks = checks

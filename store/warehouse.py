@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flows.store import PartInfo, Root, filesystem, part_url, parts_of
+from store.parts import PartInfo, Root, filesystem, part_url, parts_of
 
 # Tables with one row set per document, rebuilt from Parquet parts by doc_id.
 DOC_TABLES = (

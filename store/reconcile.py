@@ -29,7 +29,7 @@ from typing import Any
 
 import psutil
 
-from flows.store import MANIFESTS, committed_parts
+from store.parts import MANIFESTS, committed_parts
 
 FLOW_NAME = "baogao-ingest"
 LEASES = ".runs"

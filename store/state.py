@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flows.store import CommittedRun, PartInfo, Root, atomic_write_bytes, committed_runs, parts_of, read_columns
+from store.parts import CommittedRun, PartInfo, Root, atomic_write_bytes, committed_runs, parts_of, read_columns
 from transforms.ledger import LOG_TUPLE_COLUMNS, LedgerState, LogTuple, Mapping, advance
 
 STATE_NAME = ".ledger_state.json"
@@ -74,3 +74,22 @@ def ledger_rows(root: Root, parts: list[PartInfo]) -> list[LogTuple]:
 def _current_runs(runs: list[CommittedRun], version: str) -> set[str]:
     """Runs whose documents were made by the transforms of `version` (each run's manifest says)."""
     return {run.run_id for run in runs if run.transform_version == version}
+
+
+SEEN_NAME = ".seen.json"
+Seen = dict[str, tuple[tuple[int, int, int, int], str]]
+
+
+def load_seen(warehouse_dir: Path) -> Seen:
+    """The file stamps and hashes the last committed run saw (sources.discover.stamps); empty
+    when there are none or the file is unreadable (then every input is hashed, which is always right)."""
+    try:
+        raw = json.loads((warehouse_dir / SEEN_NAME).read_text(encoding="utf-8"))
+        return {uri: (tuple(stamp), sha) for uri, (stamp, sha) in raw.items()}  # type: ignore[misc]
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def save_seen(warehouse_dir: Path, seen: Seen) -> None:
+    """Keep the stamps and hashes of the files this (committed) run read."""
+    atomic_write_bytes(warehouse_dir / SEEN_NAME, json.dumps(seen, ensure_ascii=False).encode("utf-8"))

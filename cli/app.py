@@ -96,10 +96,11 @@ def ingest(
     """
     configure_prefect()
     from flows import progress
-    from flows.ingest import QualityGateFailed
-    from flows.lock import LockTimeout
-    from flows.runners import RUNNERS, RunnerUnavailable, run_ingest
-    from flows.warehouse import WarehouseError
+    from flows.ingest import run_ingest
+    from flows.runners import RUNNERS, RunnerUnavailable
+    from store.checks import QualityGateFailed
+    from store.lock import LockTimeout
+    from store.warehouse import WarehouseError
 
     if runner not in RUNNERS:
         _fail(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
@@ -192,7 +193,7 @@ def query(
     """Run SQL against the warehouse, opened read-only with no access to other files."""
     import duckdb
 
-    from flows.warehouse import WarehouseError, read_only_connection
+    from store.warehouse import WarehouseError, read_only_connection
 
     try:
         con = read_only_connection(warehouse / "warehouse.duckdb")
@@ -236,7 +237,7 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: Format) ->
 @app.command()
 def tables(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     """List every table and view of the warehouse with its grain and row count."""
-    from flows.warehouse import WarehouseError, duckdb_identifier, read_only_connection
+    from store.warehouse import WarehouseError, duckdb_identifier, read_only_connection
 
     try:
         con = read_only_connection(warehouse / "warehouse.duckdb")
@@ -266,9 +267,9 @@ def rebuild(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     """Recreate warehouse.duckdb from the Parquet parts alone (the source of truth), check it and
     publish it. Use it after deleting or damaging the DuckDB file, or after changing sql/."""
     configure_prefect()
-    from flows.ingest import QualityGateFailed
-    from flows.lock import LockTimeout
     from flows.rebuild import rebuild as rebuild_flow
+    from store.checks import QualityGateFailed
+    from store.lock import LockTimeout
 
     try:
         rows, checks, seconds = rebuild_flow(Settings(warehouse_dir=warehouse))
@@ -295,7 +296,7 @@ def status(
     """The last runs and their outcome, the inputs the last run did not load, and the warehouse's age."""
     import datetime as dt
 
-    from flows.warehouse import WarehouseError, read_only_connection
+    from store.warehouse import WarehouseError, read_only_connection
 
     db = warehouse / "warehouse.duckdb"
     try:
@@ -414,7 +415,7 @@ def docs(
     / "warehouse.md",
 ) -> None:
     """Regenerate the data dictionary (docs/warehouse.md) from the COMMENT ON statements in sql/."""
-    from flows.docs import write
+    from store.catalog import write
 
     text = write(REPO_ROOT / "sql", output)
     console.print(f"wrote {output} ({text.count(chr(10) + '## ')} tables and views)")
@@ -427,7 +428,7 @@ def verify(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
 
     Damage inside a Parquet page does not make queries fail, it makes them return wrong values;
     run this on a schedule (e.g. nightly) to find it."""
-    from flows.verify import verify as scrub
+    from store.verify import verify as scrub
 
     if not warehouse.is_dir():
         _fail(f"no warehouse folder at {warehouse}; run `baogao ingest` first or pass --warehouse")

@@ -1,0 +1,1 @@
+"""The `baogao` command line: a thin face over the flows (cli.app)."""

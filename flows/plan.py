@@ -1,0 +1,184 @@
+"""Planning a run, without I/O: which inputs to transform, in which batches, and which ledger
+rows are decided before or after the transforms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING
+
+from sources.base import UNSUPPORTED, FoundFile, Limits, WorkItem, too_large
+from sources.registry import SUPPORTED, document_item, expand, is_container
+from transforms.ledger import LedgerState, LogRow, classify, is_unchanged
+from transforms.models import Reject, RunInfo
+
+if TYPE_CHECKING:
+    from flows.work import ItemResult
+
+# TextRank runs compiled (transforms/textrank_kernel.py) when each worker has at least this much
+# input: numba's start in a process is paid once, and the compiled kernel repays it only on
+# inputs of a few MB per worker (bench/ measures both; the threshold assumes packages without
+# their bytecode, where the start is slowest).
+COMPILED_TEXTRANK_BYTES_PER_WORKER = 4 * 1024 * 1024
+OUTCOMES = ("loaded", "unchanged", "duplicate", "skipped", "rejected", "needs_review")
+
+
+def new_run_id(now: dt.datetime) -> str:
+    """A run id that sorts by time: the UTC timestamp, then a random suffix."""
+    return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def log_row(run: RunInfo, uri: str, name: str, outcome: str, reason: str, message: str, **kw: str | None) -> LogRow:
+    return LogRow(
+        run_id=run.run_id,
+        source_uri=uri,
+        source_name=name,
+        outcome=outcome,
+        reason_code=reason,
+        message=message,
+        at=run.ingested_at,
+        **kw,
+    )
+
+
+def reject_row(run: RunInfo, r: Reject, sha: str | None = None) -> LogRow:
+    return log_row(run, r.source_uri, r.source_name, r.outcome, r.reason_code, r.message, content_sha256=sha)
+
+
+def plan(
+    found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, limits: Limits
+) -> tuple[list[WorkItem], list[LogRow]]:
+    """Split inputs into work to do and ledger rows decided already (unchanged, rejected)."""
+    todo: list[WorkItem] = []
+    decided: list[LogRow] = []
+
+    def consider(item: WorkItem) -> None:
+        doc_id = is_unchanged(state, item.uri, item.content_sha256)
+        if doc_id is None:
+            todo.append(item)
+        else:
+            decided.append(
+                log_row(
+                    run,
+                    item.uri,
+                    item.name,
+                    "unchanged",
+                    "same_content",
+                    "already loaded with the same content",
+                    doc_id=doc_id,
+                    content_sha256=item.content_sha256,
+                )
+            )
+
+    for f in found:
+        if isinstance(f, Reject):
+            decided.append(reject_row(run, f))
+        elif f.kind == UNSUPPORTED:
+            decided.append(
+                log_row(
+                    run,
+                    f.uri,
+                    f.name,
+                    "rejected",
+                    "unsupported_type",
+                    f"'{f.path.suffix or f.name}' files are not reports baogao reads; supported: {SUPPORTED}",
+                    content_sha256=f.sha256,
+                )
+            )
+        elif is_container(f.kind):
+            for row in expand(f, limits):
+                if isinstance(row, Reject):
+                    decided.append(reject_row(run, row))
+                else:
+                    consider(row)
+        elif f.size > limits.max_file_bytes:
+            decided.append(reject_row(run, too_large(f.uri, f.name, f.size, limits.max_file_bytes), f.sha256))
+        else:
+            consider(document_item(f))
+    return todo, decided
+
+
+def outcomes(
+    items: Iterable[ItemResult], state: LedgerState, loaded: AbstractSet[str], run: RunInfo
+) -> tuple[list[LogRow], list[str]]:
+    """The ledger rows of a transformed batch, and the documents it loads. `loaded` are the
+    documents earlier batches of the run loaded: a later copy of one is a duplicate."""
+    rows: list[LogRow] = []
+    keep: list[str] = []
+    seen = set(loaded)
+    for item in items:
+        if item.reject is not None:
+            rows.append(reject_row(run, item.reject, item.content_sha256))
+            continue
+        assert item.doc_id is not None
+        outcome, reason, message = classify(state, item.uri, item.doc_id, seen)
+        if item.note:
+            message = f"{message}; {item.note}"
+        rows.append(
+            log_row(
+                run,
+                item.uri,
+                item.name,
+                outcome,
+                reason,
+                message,
+                doc_id=item.doc_id,
+                duplicate_of=item.doc_id if outcome == "duplicate" else None,
+                content_sha256=item.content_sha256,
+            )
+        )
+        if outcome == "loaded":
+            keep.append(item.doc_id)
+            seen.add(item.doc_id)
+    return rows, keep
+
+
+def use_compiled_textrank(todo: list[WorkItem], workers: int) -> bool:
+    """True when the run is large enough for the compiled TextRank to repay its start-up."""
+    size = sum(item.size if item.text is None else 3 * len(item.text) for item in todo)
+    return size >= COMPILED_TEXTRANK_BYTES_PER_WORKER * max(1, workers)
+
+
+def batch_size(n: int, workers: int, most: int) -> int:
+    """Inputs per batch: at most `most`, in a number of batches that is a multiple of `workers`
+    and as even as can be, so that every worker gets the same share. A nightly handful is one
+    batch per worker (10 inputs on 2 workers: 5 and 5, not 3, 3, 3 and 1), which also pays
+    Prefect's per-task cost once per worker."""
+    if n <= 0:
+        return 1
+    w = max(1, workers)
+    count = -(-n // most)  # the fewest batches of at most `most`
+    count = w * -(-count // w)  # rounded up to a multiple of the workers
+    return max(1, -(-n // count))
+
+
+def batches(items: list[WorkItem], size: int) -> Iterator[list[WorkItem]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def outcome_counts(log: list[LogRow]) -> Counter[str]:
+    """Inputs per outcome, and per kind of load (new, changed)."""
+    c: Counter[str] = Counter()
+    for r in log:
+        c[r.outcome] += 1
+        if r.outcome == "loaded":
+            c["changed" if r.reason_code in ("changed", "reprocessed") else "new"] += 1
+    return c
+
+
+def doc_counts(c: Counter[str]) -> dict[str, int]:
+    """The runs table's docs_* columns from outcome counts (every input has one outcome)."""
+    return {
+        "docs_seen": sum(c[o] for o in OUTCOMES),
+        "docs_new": c["new"],
+        "docs_changed": c["changed"],
+        "docs_unchanged": c["unchanged"],
+        "docs_duplicate": c["duplicate"],
+        "docs_skipped": c["skipped"],
+        "docs_rejected": c["rejected"],
+        "docs_needs_review": c["needs_review"],
+    }

@@ -1,0 +1,110 @@
+"""What the corpus kinds share: a corpus file is read as a stream, hashed as it is read, one
+input per row with text; the row's other columns travel as its metadata."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from sources.base import CHUNK, Expand, FoundFile, Limits, WorkItem, changed, open_file, reject
+from transforms.decode import DecodeError, storable
+from transforms.models import Reject
+
+TEXT_COLUMNS = ("content", "full_text", "text")
+
+Rows = Callable[[str, str, IO[bytes], Limits], Iterator[WorkItem | Reject]]
+
+
+def expander(rows: Rows) -> Expand:
+    """The `expand` of a corpus kind whose rows `rows` reads from a byte stream."""
+
+    def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
+        return corpus_rows(found, limits, rows)
+
+    return expand
+
+
+def corpus_rows(found: FoundFile, limits: Limits, rows: Rows) -> Iterator[WorkItem | Reject]:
+    """One WorkItem per row of a corpus file with text, one Reject per row without. Read as a
+    stream; a file that changes meanwhile is reported once, as a whole."""
+    items: list[WorkItem | Reject] = []
+    h = hashlib.sha256()
+    try:
+        with open_file(found.path) as raw:
+            hashing = _HashingReader(raw, h)
+            stream: Any = (
+                gzip.GzipFile(fileobj=hashing, mode="rb")
+                if found.path.suffix.lower() == ".gz"
+                else io.BufferedReader(hashing, CHUNK)
+            )
+            items.extend(rows(found.uri, found.name, stream, limits))
+            while hashing.read(CHUNK):  # hash the rest (a reader may stop early)
+                pass
+    except FileNotFoundError:
+        yield reject(found.uri, found.name, "vanished", "the corpus file disappeared while it was being read")
+        return
+    except (OSError, EOFError, zlib.error) as exc:
+        items.append(
+            reject(
+                f"{found.uri}#rest",
+                found.name,
+                "read_error",
+                f"the corpus file is damaged after {len(items)} rows ({exc}); the rows before "
+                "are read, the rest is not",
+            )
+        )
+    if found.sha256 is not None and h.hexdigest() != found.sha256:
+        yield changed(found.uri, found.name)
+        return
+    yield from items
+
+
+class _HashingReader(io.RawIOBase):
+    """Reads through to `raw`, hashing every byte on the way."""
+
+    def __init__(self, raw: IO[bytes], h: Any) -> None:
+        self.raw = raw
+        self.h = h
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self.raw.read(len(b))
+        self.h.update(data)
+        b[: len(data)] = data
+        return len(data)
+
+
+def row_item(uri: str, name: str, n: int, raw: bytes, row: Any) -> WorkItem | Reject:
+    """Row `n` of a corpus file as an input: its text column, the rest as metadata."""
+    row_uri = f"{uri}#row={n}"
+    if not isinstance(row, dict):
+        return reject(row_uri, name, "bad_row", f"row {n} is not an object with named columns")
+    column = next((c for c in TEXT_COLUMNS if isinstance(row.get(c), str) and row[c].strip()), None)
+    if column is None:
+        return reject(
+            row_uri,
+            name,
+            "no_text",
+            f"row {n} has no text: expected a non-empty column named one of {', '.join(TEXT_COLUMNS)}",
+        )
+    try:
+        storable(json.dumps(row, ensure_ascii=False), f"row {n}")
+    except DecodeError as exc:
+        return reject(row_uri, name, exc.code, str(exc))
+    meta = tuple(sorted((k, v) for k, v in row.items() if k != column))
+    return WorkItem(
+        uri=row_uri,
+        name=name,
+        kind="text",
+        content_sha256=hashlib.sha256(raw).hexdigest(),
+        text=row[column],
+        meta=meta,
+        size=len(raw),
+    )

@@ -1,0 +1,40 @@
+"""CSV corpus files: one report per row, with a header naming a text column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import IO
+
+from sources.base import InputKind, Limits, WorkItem, reject
+from sources.corpus import expander, row_item
+from transforms.decode import DecodeError, decode_bytes
+from transforms.models import Reject
+
+
+def rows(uri: str, name: str, stream: IO[bytes], limits: Limits) -> Iterator[WorkItem | Reject]:
+    data = stream.read(limits.max_corpus_bytes + 1)
+    try:
+        text = decode_bytes(data).text
+    except DecodeError as exc:
+        yield reject(uri, name, exc.code, str(exc))
+        return
+    csv.field_size_limit(limits.max_file_bytes)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    n = 0
+    while True:
+        n += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reject(f"{uri}#row={n}", name, "bad_row", f"row {n} cannot be read as CSV ({exc})")
+            return
+        raw = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
+        yield row_item(uri, name, n, raw, row)
+
+
+KIND = InputKind("corpus_csv", suffixes=(".csv",), expand=expander(rows), gzip=True)
