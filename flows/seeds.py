@@ -75,6 +75,15 @@ def load_regions(seeds_dir: Path) -> tuple[Region, ...]:
         return regions_from_rows(csv.DictReader(f))
 
 
+def load_names(seeds_dir: Path, stem: str) -> frozenset[str]:
+    """The `name` column of seeds/reference/<stem>.csv (countries, leaders); none when absent."""
+    path = seeds_dir / "reference" / f"{stem}.csv"
+    if not path.exists():
+        return frozenset()
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return frozenset(row["name"].strip() for row in csv.DictReader(f) if row["name"].strip())
+
+
 def load_resources(seeds_dir: Path) -> Resources:
     """Read every reference file the transforms need from `seeds_dir`."""
     user_dictionary = load_user_dictionary(seeds_dir)
@@ -93,4 +102,6 @@ def load_resources(seeds_dir: Path) -> Resources:
         stopwords=load_stopwords(seeds_dir),
         formulas=load_formulas(seeds_dir),
         themes=load_themes(seeds_dir),
+        countries=load_names(seeds_dir, "countries"),
+        leaders=load_names(seeds_dir, "leaders"),
     )

@@ -220,6 +220,43 @@ def formula_spans(text: str, formulas: tuple[FormulaEntry, ...] = ()) -> list[tu
 
 
 # ---------------------------------------------------------------------------------------------
+# Names from a reference list, on word boundaries
+
+_NAME_PREFIXES: dict[frozenset[str], frozenset[str]] = {}
+
+
+def known_spans(seg: Segmentation, names: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every name of `names` made of whole tokens (1-4 of them), longest
+    first: 邓小平 counts, 邓小平理论 (one token) does not, nor 美国 inside a longer word."""
+    if not names:
+        return []
+    prefixes = _NAME_PREFIXES.get(names)
+    if prefixes is None:
+        prefixes = frozenset(n[:k] for n in names for k in range(1, len(n) + 1))
+        _NAME_PREFIXES[names] = prefixes
+    words, starts = seg.words, seg.starts
+    out: list[tuple[int, int, str]] = []
+    i, n = 0, len(words)
+    while i < n:
+        if words[i] not in prefixes:
+            i += 1
+            continue
+        best, name = -1, ""
+        for j in range(i, min(i + 4, n)):
+            name += words[j]
+            if name not in prefixes:
+                break
+            if name in names:
+                best = j
+        if best < 0:
+            i += 1
+            continue
+        out.append((starts[i], starts[best + 1], "".join(words[i : best + 1])))
+        i = best + 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Persons
 
 _SURNAMES_1 = (
@@ -386,21 +423,26 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
 # ---------------------------------------------------------------------------------------------
 # Places
 
-# A town in a list or after punctuation: 球川镇、东案乡、青石镇. Two characters before 镇/乡, none
-# of them a word that builds ordinary phrases with 镇/乡 (送下乡, 进镇, 各乡, 城乡).
-_TOWN = re.compile(r"(?:(?<=[，,、。；;：:（(“\s])|^)([\u4e00-\u9fff]{2}(?:镇|乡|街道))", re.M)
-_NOT_IN_TOWN = set("各下进送城村全乡镇本该到返")
+# Villages, towns, townships and streets: a name, then 村/镇/乡/街道 as a word of its own (in 乡村,
+# 城乡, 下乡 jieba keeps 乡 inside a word). The name is a word jieba tags as a place or a name
+# (横店镇), or characters jieba cut one by one because it does not know them (球川镇, 梁弄镇);
+# ordinary words (加强乡, 县和乡, 每个乡, 示范村) are not names.
+_TOWN_SUFFIXES = frozenset({"镇", "乡", "村", "街道"})
+_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz"})
+_FUNCTION_TAGS = frozenset(
+    {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "mq", "q", "d", "f", "y", "e", "o", "x", "v", "t"}
+)
+_NOT_IN_NAME = frozenset("省市县区州旗盟各每全本该此")
+_CLAUSE_OPENERS = frozenset("、，,。；;：:（(“\n 　")
 _PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵滇云陕秦甘陇青宁新藏桂蒙港澳台"
-_COUNTRY_NOT = frozenset({"全国", "我国", "各国", "本国", "外国", "大国", "强国", "中国"})
+# A country's full name that jieba knows as a place word: 德意志民主共和国, 柬埔寨王国.
+_STATE_SUFFIX = ("共和国", "王国", "联邦", "酋长国", "合众国")
 _NATURAL = re.compile(r"[江河湖山海岛]$|运河$")
+_FEATURES = frozenset("江河湖海山")
 # Two-character natural features are mostly ordinary words (河湖长制, 山海协作); these are not.
 _NATURAL_2 = frozenset(
     {"长江", "黄河", "淮河", "珠江", "太湖", "巢湖", "洱海", "渤海", "黄海", "东海", "南海", "泰山", "黄山", "姚江"}
 )
-
-
-# Short region names that in these reports are mostly words (助企惠民); they count before 县委 …
-_SHORT_NAMES_NOT_PLACES = frozenset({"惠民"})
 
 
 @dataclass(frozen=True)
@@ -446,45 +488,165 @@ def _name_candidates(seg: Segmentation, index: Any) -> list[tuple[int, int, str]
     return out
 
 
-def region_matches(text: str, seg: Segmentation, regions: tuple[Any, ...]) -> list[_RegionMatch]:
-    """Region names in `text` on word boundaries, each resolved to one region (a short name that
-    is also an ordinary word counts only before an institution: 合作市委)."""
+# What joins the members of a list of regions: 汕头、潮州、揭阳; 四川和重庆.
+_LIST_JOINERS = frozenset({"、", "和", "与", "及"})
+_ITEM_EDGES = frozenset("、和与及，,。；;：:（）()“”等\n ")
+
+
+_SCOPES: dict[tuple[int, str | None], frozenset[str]] = {}
+
+
+def _scope(index: Any, home: str | None) -> frozenset[str]:
+    key = (id(index), home)
+    scope = _SCOPES.get(key)
+    if scope is None:
+        scope = _SCOPES[key] = _scope_codes(index, home)
+    return scope
+
+
+def _scope_codes(index: Any, home: str | None) -> frozenset[str]:
+    """The regions a document's own region makes unambiguous: the region, its ancestors, and every
+    region of its prefecture-level city (the cities of the province, for a provincial report).
+    Empty for a national report or when the document's region is unknown."""
+    region = index.by_code.get(home) if home else None
+    if region is None or region.level == "national":
+        return frozenset()
+    chain = [region, *index.ancestors(region)]
+    inside = {r.code for r in chain}
+    if region.level == "province":
+        # A province's counties are too many to make a short name unambiguous (新兴, 龙江 are words).
+        inside.update(r.code for r in index.by_code.values() if r.parent_code == region.code and r.level == "city")
+        return frozenset(inside)
+    top = next((r for r in chain if r.level == "city"), chain[-1])
+    inside.update(r.code for r in index.by_code.values() if _is_under(r, top, index))
+    return frozenset(inside)
+
+
+def _is_under(region: Any, top: Any, index: Any) -> bool:
+    return any(a.code == top.code for a in index.ancestors(region))
+
+
+def region_matches(
+    text: str, seg: Segmentation, regions: tuple[Any, ...], home: str | None = None
+) -> list[_RegionMatch]:
+    """Region names in `text` on word boundaries, each resolved to one region.
+
+    A full name (余姚市, 浙江省) counts as written. A short name counts only where the text supports
+    it, because most county short names are also words (新建, 和平, 友谊, 共和, 平原, 安宁): it is
+    a province's (浙江, 西藏) or a prefecture-level city's that reads as a place (厦门, 大庆); it
+    comes before an institution (合作市委, 上虞政协); it follows a region it lies in (四川汶川,
+    鹤岗东山); it stands in a list (、 和 与) with regions that count; or it is unambiguous in the
+    document's own region (`home`, a region code: 常山 in a 衢州 report)."""
     if not regions:
         return []
-    from transforms.regions import _INSTITUTION_RE, region_index, resolve
+    from transforms.regions import _INSTITUTION_RE, region_index
 
     index = region_index(regions)
-    kept: list[tuple[int, int, str, bool]] = []
+    scope = _scope(index, home)
+    # (start, end, candidates, accepted): candidates narrowed as support is found.
+    found: list[tuple[int, int, tuple[Any, ...]]] = []
+    status: list[bool | None] = []  # True: counts; None: needs a neighbour that counts
     for first, last, name in _name_candidates(seg, index):
         start, end = seg.starts[first], seg.starts[last + 1]
-        institution = _INSTITUTION_RE.match(text, end) is not None
-        # A short name that is also a word (合作, 同心) counts before an institution, or when jieba
-        # reads it as one name-like word (余姚 nr, 常山 ns, 红安 nz).
-        if (
-            name in index.weak_names
-            and not institution
-            and not (first == last and seg.tags[first] in ("ns", "nr", "nrt", "nz"))
-            # jieba cutting it into single characters also says it is not read as a word (拱/墅)
-            and not (last > first and all(len(w) == 1 for w in seg.words[first : last + 1]))
-        ):
-            continue
-        # 和县, 忠县: a two-character full name right after a character is usually two words
-        # (县委的正确领导和县人大).
-        full = any(r.name == name for r in index.lookup(name))
-        if full and len(name) == 2 and start > 0 and re.match(rf"[{_HAN}]", text[start - 1]):
-            continue
-        if name in _SHORT_NAMES_NOT_PLACES and not institution:
-            continue
-        kept.append((start, end, name, institution))
-    # The names the text uses pick between regions that share a name (鼓楼区 is in four cities).
-    context = Counter(name for _, _, name, _ in kept)
-    out: list[_RegionMatch] = []
-    for start, end, name, _ in kept:
         candidates = index.lookup(name)
-        chosen = candidates[0] if len(candidates) == 1 else resolve([name], index, context)
+        full = [r for r in candidates if r.name == name]
+        if full:
+            # 和县, 忠县: a two-character full name right after a character is usually two words
+            # (县委的正确领导和县人大).
+            if len(name) == 2 and start > 0 and re.match(rf"[{_HAN}]", text[start - 1]):
+                continue
+            # A district's full name that jieba knows as an ordinary word (解放区 nt) is that word.
+            if first == last and len(name) <= 3 and seg.tags[first] not in _NAME_TAGS:
+                if all(r.level in ("county", "district") for r in full) and not _INSTITUTION_RE.match(text, end):
+                    continue
+            found.append((start, end, tuple(full)))
+            status.append(True)
+            continue
+        # A short name cut into pieces that are words of their own is not read as one (和/平安).
+        if last > first and not all(len(w) == 1 for w in seg.words[first : last + 1]):
+            continue
+        in_scope = tuple(r for r in candidates if r.code in scope)
+        if _INSTITUTION_RE.match(text, end) is not None or len(in_scope) == 1:
+            found.append((start, end, in_scope if len(in_scope) == 1 else candidates))
+            status.append(True)
+            continue
+        provinces = tuple(r for r in candidates if r.level == "province")
+        cities = tuple(r for r in candidates if r.level == "city")
+        # A city's short name counts when jieba reads it as a name (拉萨 nrt, 厦门 ns), unless it
+        # ends a phrase with the word before it (幸福安康, 祖国安康).
+        tagged = first == last and seg.tags[first] in _NAME_TAGS
+        after_phrase = first > 0 and seg.tags[first - 1] in ("a", "an", "n") and len(seg.words[first - 1]) > 1
+        if provinces or (len(cities) == 1 and tagged and (cities[0].short_name_standalone or not after_phrase)):
+            found.append((start, end, provinces or cities))
+            status.append(True)
+        else:
+            found.append((start, end, candidates))
+            status.append(None)
+    # A name right after a region it can lie in is that one (鹤岗兴安 is 鹤岗市兴安区, not 兴安盟).
+    for k in range(1, len(found)):
+        start, end, _ = found[k]
+        if status[k - 1] and found[k - 1][1] == start:
+            parents = {r.code for r in found[k - 1][2]}
+            candidates = index.lookup(text[start:end])
+            inside = tuple(r for r in candidates if any(a.code in parents for a in index.ancestors(r)))
+            if inside:
+                found[k] = (start, end, inside)
+                status[k] = True
+    # Three or more region names in one list are regions (与玉山、拱墅、慈溪及周边县市).
+    run = [0]
+    for k in range(1, len(found) + 1):
+        if k < len(found) and text[found[k - 1][1] : found[k][0]] in _LIST_JOINERS:
+            run.append(k)
+            continue
+        if len(run) >= 3:
+            for m in run:
+                status[m] = status[m] or True
+        run = [k]
+    # Support from neighbours: a region it lies in right before it, or a list of regions.
+    changed = True
+    while changed:
+        changed = False
+        for k, (start, end, candidates) in enumerate(found):
+            if status[k] is not None:
+                continue
+            if k > 0 and status[k - 1] and found[k - 1][1] == start:
+                parents = {r.code for r in found[k - 1][2]}
+                inside = tuple(r for r in candidates if any(a.code in parents for a in index.ancestors(r)))
+                if inside:
+                    found[k] = (start, end, inside)
+                    status[k] = changed = True
+                    continue
+            # Only a whole list item (苏北平原、淮北平原: 平原 ends a phrase, it is no item).
+            if not (start == 0 or text[start - 1] in _ITEM_EDGES) or not (end == len(text) or text[end] in _ITEM_EDGES):
+                continue
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(found) and status[j]:
+                    a, b = (found[j][1], start) if j < k else (end, found[j][0])
+                    if text[a:b] in _LIST_JOINERS:
+                        status[k] = changed = True
+                        break
+    # The names the text uses pick between regions that share a name (鼓楼区 is in four cities);
+    # otherwise the higher level wins (吉林 is the province, 抚顺 the city, 西安 the city).
+    context = Counter(text[s:e] for (s, e, _), st in zip(found, status, strict=True) if st)
+    out: list[_RegionMatch] = []
+    for (start, end, candidates), st in zip(found, status, strict=True):
+        if not st:
+            continue
+        chosen = candidates[0] if len(candidates) == 1 else _choose(text[start:end], candidates, index, context)
         if chosen is not None:
             out.append(_RegionMatch(start, end, chosen))
     return out
+
+
+def _choose(name: str, candidates: tuple[Any, ...], index: Any, context: Counter[str]) -> Any:
+    from transforms.regions import level_rank, resolve
+
+    best = min(level_rank(r.level) for r in candidates)
+    top = [r for r in candidates if level_rank(r.level) == best]
+    if len(top) == 1:
+        return top[0]
+    chosen = resolve([name], index, context, levels=(top[0].level,))
+    return chosen if chosen in top else None
 
 
 def _place_name(region: Any, regions: tuple[Any, ...]) -> str:
@@ -497,9 +659,16 @@ def _place_name(region: Any, regions: tuple[Any, ...]) -> str:
     return "".join([*chain, region.name])
 
 
-def place_spans(text: str, seg: Segmentation, regions: tuple[Any, ...], matches: list[_RegionMatch]) -> list[Span]:
+def place_spans(
+    text: str,
+    seg: Segmentation,
+    regions: tuple[Any, ...],
+    matches: list[_RegionMatch],
+    countries: frozenset[str] = frozenset(),
+) -> list[Span]:
     """Regions (a chain such as 江西省宜春市 is one mention, named and linked by its last link),
-    towns, countries and the rivers and mountains the dictionary tags ns."""
+    villages and towns, countries (seeds/reference/countries.csv, and full names of states the
+    dictionary tags ns) and the rivers and mountains the dictionary tags ns."""
     spans: list[Span] = []
     i = 0
     while i < len(matches):
@@ -518,9 +687,9 @@ def place_spans(text: str, seg: Segmentation, regions: tuple[Any, ...], matches:
         short = rm.region.short_name == text[rm.start : rm.end]
         if short and text[rm.end : end] in ("江", "河", "溪") and end in boundaries:
             spans.append(Span("place", rm.start, end, text[rm.start : end]))
-    for m in _TOWN.finditer(text):
-        if not _NOT_IN_TOWN & set(m.group(1)[:2]):
-            spans.append(Span("place", m.start(1), m.end(1), m.group(1)))
+    spans.extend(town_spans(text, seg))
+    for start, end, name in known_spans(seg, countries):
+        spans.append(Span("place", start, end, name))
     for k in [k for k, tag in enumerate(seg.tags) if tag == "ns"]:
         word, start = seg.words[k], seg.starts[k]
         if len(word) < 2:
@@ -529,11 +698,53 @@ def place_spans(text: str, seg: Segmentation, regions: tuple[Any, ...], matches:
             spans.append(Span("place", start, start + len(word), word))  # 浙西, 苏北, 皖南
         elif word in ("中国", "中华人民共和国"):
             spans.append(Span("place", start, start + len(word), "中国", "100000"))
-        elif (word.endswith("国") and word not in _COUNTRY_NOT) or (
-            _NATURAL.search(word) and (len(word) > 2 or word in _NATURAL_2)
+        elif word.endswith(_STATE_SUFFIX) and len(word) > 3 and not word.startswith(("中华", "人民")):
+            spans.append(Span("place", start, start + len(word), word))
+        elif (
+            _NATURAL.search(word)
+            and (len(word) > 2 or word in _NATURAL_2)
+            and not (len(word) > 3 and set(word[-2:]) <= _FEATURES)
         ):
+            # 松花江, 洞庭湖, 喜马拉雅山; not 江河湖海 or 半壁江山 (figures of speech)
             spans.append(Span("place", start, start + len(word), word))
     return spans
+
+
+def town_spans(text: str, seg: Segmentation) -> list[Span]:
+    """Villages, towns, townships and streets named before their suffix: 球川镇, 小岗村, 城关街道;
+    a name that is also a noun (青石镇) only in a list with other towns (球川镇、东案乡、青石镇)."""
+    found: list[tuple[int, int, bool]] = []  # (start, end, sure)
+    words, tags, starts = seg.words, seg.tags, seg.starts
+    for i, word in enumerate(words):
+        if word not in _TOWN_SUFFIXES or i == 0:
+            continue
+        prev, tag = words[i - 1], tags[i - 1]
+        if len(prev) >= 2:
+            # A word jieba reads as a place (横店镇), or as a name where it opens a clause or a list
+            # item (、招贤镇); a noun (空心村, 重点镇) only in a list of towns (、青石镇).
+            opens = i < 2 or words[i - 2] in _CLAUSE_OPENERS
+            if not _NOT_IN_NAME & set(prev) and (tag in ("ns", "nz") or (opens and tag in ("nr", "nrfg", "nrt"))):
+                found.append((starts[i - 1], starts[i + 1], True))
+            elif tag == "n" and not _NOT_IN_NAME & set(prev):
+                found.append((starts[i - 1], starts[i + 1], False))
+            continue
+        # Characters cut one by one (two or three), none of them a function word.
+        j = i
+        while j > 0 and i - j < 3:
+            w = words[j - 1]
+            if len(w) != 1 or not _WORD_CHAR.match(w) or w in _NOT_IN_NAME or tags[j - 1] in _FUNCTION_TAGS:
+                break
+            j -= 1
+        if i - j >= 2:
+            found.append((starts[j], starts[i + 1], True))
+    out: list[Span] = []
+    for k, (start, end, sure) in enumerate(found):
+        listed = (k > 0 and found[k - 1][2] and text[found[k - 1][1] : start] == "、") or (
+            k + 1 < len(found) and found[k + 1][2] and text[end : found[k + 1][0]] == "、"
+        )
+        if sure or listed:
+            out.append(Span("place", start, end, text[start:end]))
+    return out
 
 
 def _is_within(child: Any, parent: Any, regions: tuple[Any, ...]) -> bool:
@@ -572,16 +783,20 @@ def entity_spans(
     user_words: tuple[UserWord, ...] = (),
     formulas: tuple[FormulaEntry, ...] = (),
     regions: tuple[Any, ...] = (),
+    home: str | None = None,
+    countries: frozenset[str] = frozenset(),
+    leaders: frozenset[str] = frozenset(),
 ) -> list[Span]:
     """Every entity span of a text, before they are tied to sentences. `regions` are the rows of
-    seeds/reference/regions.csv (transforms.regions.Region)."""
+    seeds/reference/regions.csv (transforms.regions.Region); `home` is the code of the document's
+    own region, where short names of its places are unambiguous."""
     user_tags = {w.word: w.tag for w in user_words if w.tag}
     titles = title_spans(text)
     in_titles = [(s.start, s.end) for s in titles]
     quotes = quoted_spans(text)
     formula_rows = [Span("formula", s, e, n) for s, e, n in formula_spans(text, formulas)]
     matches = [
-        m for m in region_matches(text, seg, regions) if not _inside(Span("place", m.start, m.end, ""), in_titles)
+        m for m in region_matches(text, seg, regions, home) if not _inside(Span("place", m.start, m.end, ""), in_titles)
     ]
     region_spans = [(m.start, m.end) for m in matches]
     orgs = _longest_first(
@@ -595,7 +810,7 @@ def entity_spans(
     places = _longest_first(
         [
             p
-            for p in place_spans(text, seg, regions, matches)
+            for p in place_spans(text, seg, regions, matches, countries)
             if not _inside(p, in_titles) and not _overlaps(p, org_ranges) and not _overlaps(p, person_ranges)
         ]
     )
@@ -611,13 +826,25 @@ def extract_entities(
     user_words: tuple[UserWord, ...] = (),
     formulas: tuple[FormulaEntry, ...] = (),
     regions: tuple[Any, ...] = (),
+    home: str | None = None,
+    countries: frozenset[str] = frozenset(),
+    leaders: frozenset[str] = frozenset(),
 ) -> list[EntityMention]:
     """One row per entity mention in the document; `text[char_start:char_end]` is the mention and
     `sentence_id` the sentence it starts in. Sorted by offset, then type."""
     starts = [s.char_start for s in sentences]
     rows: list[EntityMention] = []
     seen: set[tuple[str, int, int]] = set()
-    spans = entity_spans(text, seg, user_words=user_words, formulas=formulas, regions=regions)
+    spans = entity_spans(
+        text,
+        seg,
+        user_words=user_words,
+        formulas=formulas,
+        regions=regions,
+        home=home,
+        countries=countries,
+        leaders=leaders,
+    )
     for sp in sorted(spans, key=lambda s: (s.start, s.end, s.type)):
         if not sp.name or (sp.type, sp.start, sp.end) in seen:
             continue

@@ -100,6 +100,9 @@ def process(
         user_words=resources.user_words,
         formulas=resources.formulas,
         regions=resources.regions,
+        home=document.region_code,
+        countries=resources.countries,
+        leaders=resources.leaders,
     )
     lap("entities")
     terms = count_terms(doc_id, seg, resources.stopwords)

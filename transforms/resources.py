@@ -41,4 +41,6 @@ class Resources:
     themes: tuple[ThemeTerm, ...] = ()  # seeds/reference/themes.csv
     indicators: tuple[Indicator, ...] = ()  # seeds/reference/indicators.csv (transforms/indicators.py)
     regions: tuple[Region, ...] = ()  # seeds/reference/regions.csv (transforms/regions.py)
+    countries: frozenset[str] = frozenset()  # seeds/reference/countries.csv (names)
+    leaders: frozenset[str] = frozenset()  # seeds/reference/leaders.csv (names)
     pass
