@@ -556,9 +556,10 @@ def region_matches(
             if len(name) == 2 and start > 0 and re.match(rf"[{_HAN}]", text[start - 1]):
                 continue
             # A district's full name that jieba knows as an ordinary word (解放区 nt) is that word.
-            if first == last and len(name) <= 3 and seg.tags[first] not in _NAME_TAGS:
-                if all(r.level in ("county", "district") for r in full) and not _INSTITUTION_RE.match(text, end):
-                    continue
+            ordinary = first == last and len(name) <= 3 and seg.tags[first] not in _NAME_TAGS
+            local = all(r.level in ("county", "district") for r in full)
+            if ordinary and local and not _INSTITUTION_RE.match(text, end):
+                continue
             found.append((start, end, tuple(full)))
             status.append(True)
             continue
