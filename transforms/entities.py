@@ -278,37 +278,143 @@ _SPEAKER = re.compile(rf"^[{_HAN}]{{0,20}}(?:{_TITLES})[ 　]+({_NAME})$", re.M)
 _AFTER_TITLE = re.compile(
     rf"(?:{_TITLES})[ 　]?({_NAME})(?=同志|在|说|指出|强调|表示|代表|主持|讲话|作|[\s，,。、；;：:）)”]|$)"
 )
-# A name right before a word that only follows names: 习近平总书记, 陈长锋同志, 楼宝善捐赠(艺术作品展),
-# 某某先生 / 女士 / 教授 / 院士 / 烈士.
-_BEFORE_HONORIFIC = re.compile(rf"({_NAME})(?=总书记|同志|先生|女士|教授|院士|烈士|捐赠|捐资|捐建)")
+# A name right before a word that only follows names or a title: 习近平总书记, 陈长锋同志, 李克强总理,
+# 楼宝善捐赠(艺术作品展), 某某先生 / 女士 / 教授 / 院士 / 烈士 / 代表 / 委员.
+_BEFORE_HONORIFIC = re.compile(
+    rf"({_NAME})(?=总书记|同志|先生|女士|教授|院士|烈士|捐赠|捐资|捐建|总理|副总理|主席|副主席|委员长|书记|代表|委员)"
+)
+# Tags of tokens that are never part of a name (的, 在, 所, 和 …).
+_NOT_NAME_TAGS = frozenset(
+    {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "mq", "q", "d", "f", "y", "e", "o", "x"}
+)
+_PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+_NAME_JOINERS = frozenset({"、", "和", "与", "及"})
+_AFTER_NAME = frozenset({"同志", "等", "先生", "女士", "总理", "主席"}) | _NAME_JOINERS
 
 
 def _person_name(surface: str) -> str:
     return re.sub(r"\s+", "", surface)
 
 
-def person_spans(text: str, seg: Segmentation, user_tags: dict[str, str]) -> list[Span]:
-    """Names of people: bylines, speaker lines, names next to a title, names the user dictionary
-    tags nr, then every other mention in the text of a name found so."""
+def _is_name(seg: Segmentation, first: int, last: int) -> bool:
+    """True when tokens first..last read as one person's name: one token jieba tags as a person
+    (李强 nrfg), or characters jieba cut one by one because it does not know the name (陈/长/锋),
+    none of them a function word. Not a word jieba knows otherwise (包钢 n, 常委会 n, 金融 n)."""
+    words, tags = seg.words[first : last + 1], seg.tags[first : last + 1]
+    length = sum(len(w) for w in words)
+    if not 2 <= length <= 4 or any(not _NAME_WORD.fullmatch(w) for w in words):
+        return False
+    if len(words) == 1:
+        return tags[0] in _PERSON_TAGS
+    # A surname cut off alone (whatever jieba tags it: 张 q, 曾 d), then the given name in one or
+    # two characters that are no function words (冯/楠, 王/思明, 陈/长/锋, 张/鸣/岐).
+    if len(words[0]) != 1 or words[0] not in _SURNAMES_1:
+        return False
+    return all(
+        t not in _NOT_NAME_TAGS and (len(w) == 1 or t not in ("v", "vn"))
+        for w, t in zip(words[1:], tags[1:], strict=True)
+    )
+
+
+def _name_at(seg: Segmentation, index: dict[int, int], start: int, end: int) -> tuple[int, int] | None:
+    """The longest name starting at `start` and ending at or before `end`, on word boundaries
+    (总理李强所作: 李强, not 李强所)."""
+    first = index.get(start)
+    if first is None:
+        return None
+    last = first
+    best = None
+    while last + 1 < len(seg.starts) and seg.starts[last + 1] <= end:
+        if _is_name(seg, first, last):
+            best = (start, seg.starts[last + 1])
+        last += 1
+    return best
+
+
+def person_spans(
+    text: str, seg: Segmentation, user_tags: dict[str, str], leaders: frozenset[str] = frozenset()
+) -> list[Span]:
+    """Names of people: bylines, speaker lines, names next to a title or a form of address (on
+    word boundaries, read as a name by jieba or cut into characters it does not know), names of
+    national leaders (seeds/reference/leaders.csv: 邓小平, not inside 邓小平理论), names the user
+    dictionary tags nr, the other names of a list that holds one (刘少奇、朱德、周恩来), then every
+    other mention in the text of a name found so."""
+    index = {start: k for k, start in enumerate(seg.starts[:-1])}
     found: list[tuple[int, int]] = []
-    for pattern in (_BYLINE, _SPEAKER, _AFTER_TITLE):
+    for pattern in (_BYLINE, _SPEAKER):
         found.extend((m.start(1), m.end(1)) for m in pattern.finditer(text))
-    boundaries = set(seg.starts)
+    for m in _AFTER_TITLE.finditer(text):
+        name = _name_at(seg, index, m.start(1), m.end(1))
+        if name:
+            found.append(name)
     for m in _BEFORE_HONORIFIC.finditer(text):
         # The name must start on a word boundary: in 贯彻习近平总书记 the name is 习近平, not 彻习近平.
         for start in range(m.start(1), m.end(1) - 1):
-            if start in boundaries and text[start] in _SURNAMES_1:
-                found.append((start, m.end(1)))
-                break
+            if start in index and text[start] in _SURNAMES_1 + "".join(_SURNAMES_2):
+                name = _name_at(seg, index, start, m.end(1))
+                if name and name[1] == m.end(1):
+                    found.append(name)
+                    break
+    found.extend((s, e) for s, e, _ in known_spans(seg, leaders) if not text.startswith(("思想", "理论"), e))
     for k in [k for k, tag in enumerate(seg.tags) if tag == "nr"]:
         if user_tags.get(seg.words[k]) == "nr":
             found.append((seg.starts[k], seg.starts[k + 1]))
+    found.extend(_listed_names(text, seg, index, found))
     names = {_person_name(text[s:e]) for s, e in found}
     spans = [Span("person", s, e, _person_name(text[s:e])) for s, e in found]
     if names:
+        boundaries = set(seg.starts)
         for m in re.finditer("|".join(map(re.escape, sorted(names, key=len, reverse=True))), text):
-            spans.append(Span("person", m.start(), m.end(), m.group()))
+            if m.start() in boundaries and m.end() in boundaries:
+                spans.append(Span("person", m.start(), m.end(), m.group()))
     return spans
+
+
+def _listed_names(
+    text: str, seg: Segmentation, index: dict[int, int], found: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Names in a list with a name already found: 刘少奇、朱德、周恩来同志 (each item a name)."""
+    out: list[tuple[int, int]] = []
+    todo = list(found)
+    seen = set(found)
+    while todo:
+        start, end = todo.pop()
+        first = index.get(start)
+        # The next item: after a joiner, up to the next joiner or punctuation.
+        k = index.get(end)
+        if k is not None and seg.words[k] in _NAME_JOINERS and k + 1 < len(seg.words):
+            j = k + 1
+            while j < len(seg.words) and _NAME_WORD.fullmatch(seg.words[j]) and seg.words[j] not in _AFTER_NAME:
+                j += 1
+            item_ends = (
+                j < len(seg.words)
+                and j - k <= 4
+                and (
+                    seg.words[j] in _NAME_JOINERS
+                    or seg.words[j] in _AFTER_NAME
+                    or not _WORD_CHAR.match(seg.words[j][0])
+                )
+            )
+            if item_ends and j - 1 >= k + 1 and _is_name(seg, k + 1, j - 1):
+                span = (seg.starts[k + 1], seg.starts[j])
+                if span not in seen:
+                    seen.add(span)
+                    out.append(span)
+                    todo.append(span)
+        # The item before: a joiner right before the name, and the item starts after a joiner or punctuation.
+        if first is not None and first >= 2 and seg.words[first - 1] in _NAME_JOINERS:
+            j = first - 1
+            i = j
+            while i > 0 and _NAME_WORD.fullmatch(seg.words[i - 1]) and j - i < 3:
+                i -= 1
+            before_ok = i == 0 or seg.words[i - 1] in _NAME_JOINERS or not _WORD_CHAR.match(seg.words[i - 1][0])
+            if i < j and before_ok and _is_name(seg, i, j - 1):
+                span = (seg.starts[i], seg.starts[j])
+                if span not in seen:
+                    seen.add(span)
+                    out.append(span)
+                    todo.append(span)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -805,7 +911,11 @@ def entity_spans(
     )
     org_ranges = [(o.start, o.end) for o in orgs]
     persons = _longest_first(
-        [p for p in person_spans(text, seg, user_tags) if not _inside(p, in_titles) and not _overlaps(p, org_ranges)]
+        [
+            p
+            for p in person_spans(text, seg, user_tags, leaders)
+            if not _inside(p, in_titles) and not _overlaps(p, org_ranges)
+        ]
     )
     person_ranges = [(p.start, p.end) for p in persons]
     places = _longest_first(
