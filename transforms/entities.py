@@ -482,8 +482,8 @@ _CPPCC_COMMITTEE = re.compile(
     rf"(?:中国人民政治协商会议|政协)(?:第[{_NUMERALS}]+届)?[{_HAN}]{{2,12}}?委员会(?:常务委员会)?"
 )
 _ORG_SUFFIXES = (
-    "有限责任公司|股份有限公司|有限公司|公司|集团|大学|学院|医院|研究院|研究所|研究会|促进会|联合会|协会|商会"
-    "|书画院|联谊社|楹联社|银行|法院|检察院|局|厅|办公室|基金会"
+    "有限责任公司|股份有限公司|有限公司|公司|集团|大学|学院|党校|医院|研究院|研究所|研究会|促进会|联合会|协会|商会"
+    "|书画院|联谊社|楹联社|银行|法院|检察院|局|厅|办公室|基金会|科学院|中心|报社|电视台|出版社|委员会"
 )
 _ORG_SUFFIX = re.compile(rf"(?:{_ORG_SUFFIXES})$")
 _ORG_SUFFIX_LAST = frozenset(suffix[-1] for suffix in _ORG_SUFFIXES.split("|"))
@@ -491,11 +491,48 @@ _OWN_OUTLET = re.compile("联谊报|联谊社|日报")
 _GENERIC_ORGS = frozenset({"上市公司", "公司", "大学", "学院", "医院", "协会", "商会", "异地商会", "办公室", "银行"})
 _SCOPE_HEADS = frozenset({"省", "市", "县", "区", "州", "国家", "中国", "中华", "全国", "中共", "中央"})
 _MAX_ORG_TOKENS = 6
+_NOT_ORG_TAGS = frozenset({"v", "p", "c", "u", "uj", "ul", "d", "r", "m", "f", "q", "t", "y", "x"})
+_NOT_BUREAU = (
+    "格局",
+    "布局",
+    "大局",
+    "全局",
+    "结局",
+    "开局",
+    "时局",
+    "僵局",
+    "骗局",
+    "残局",
+    "变局",
+    "定局",
+    "困局",
+    "破局",
+)
+_COMMITTEE_TAGS = frozenset({"n", "vn", "j", "b", "a", "nz"})
+# Heads that make a body of the whole country or the Party: 国家统计局, 中央党校, 中国人民银行.
+_NATIONAL_HEADS = ("国家", "中国", "中华", "全国", "中共", "中央")
+
+
+def _proper_head(head: str, index: Any) -> bool:
+    """True when the words before an institution suffix name whose it is: the country or Party
+    (国家, 中国, 中央 …), a known body (市委党校), or a region (厦门大学, 鞍山钢铁公司); not a
+    kind (商业银行, 公立医院, 新格局)."""
+    if len(head) < 2:
+        return False
+    if head.startswith(_NATIONAL_HEADS) or _KNOWN_ORG.match(head):
+        return True
+    if index is not None:
+        return any(head[:k] in index.by_name for k in range(2, min(len(head), 8) + 1))
+    return False
 
 
 def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans: list[tuple[int, int]]) -> list[Span]:
     """Named bodies: known short forms, a region plus an institution, a 政协 committee by its full
-    name, and a proper head (a region, 省/市/县, 国家, a known body) plus an institution suffix."""
+    name, a proper head (a region, 省/市/县, 国家, a known body, a word jieba tags as a place or
+    an institution) then nouns and an institution suffix (…公司, …集团, …大学, …学院, …医院, …党校,
+    …局, …厅, …中心 …), and committees' short forms (发改委, 卫健委, 提案委)."""
+    from transforms.regions import region_index
+
     found: list[tuple[int, int]] = [(m.start(), m.end()) for m in _KNOWN_ORG.finditer(text)]
     found.extend((m.start(), m.end()) for m in _CPPCC_COMMITTEE.finditer(text))
     for start, end in region_spans:
@@ -508,21 +545,48 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
     found.extend((s, m.end()) for s, e in list(found) if (m := _OWN_OUTLET.match(text, e)))
     # A proper head followed by nouns and an institution suffix, on word boundaries.
     heads = {s for s, _ in region_spans} | {s for s, _ in found}
-    for i in [i for i, word in enumerate(seg.words) if word[-1] in _ORG_SUFFIX_LAST]:
-        word, tag = seg.words[i], seg.tags[i]
-        if not _ORG_SUFFIX.search(word) or word in _GENERIC_ORGS:
+    index = region_index(regions) if regions else None
+    words, tags, starts = seg.words, seg.tags, seg.starts
+    for i in [i for i, word in enumerate(words) if word[-1] in _ORG_SUFFIX_LAST]:
+        word = words[i]
+        suffix = _ORG_SUFFIX.search(word)
+        if suffix is None or word in _GENERIC_ORGS:
             continue
-        end = seg.starts[i + 1]
-        if tag == "nt" and len(word) > 2 and not word.endswith("协商会"):  # 厦门大学, 国家信访局
-            found.append((seg.starts[i], end))
+        # 大局, 格局, 新格局, 工业布局: a one-character suffix that ends an ordinary word.
+        if (len(word) == 2 and len(suffix.group()) == 1) or word.endswith(_NOT_BUREAU):
             continue
+        end = starts[i + 1]
+        # 福州大学城, 厦门科学城: a university town or park is a place.
+        if i + 1 < len(words) and words[i + 1] in ("城", "园"):
+            continue
+        if _proper_head(word[: suffix.start()], index):  # 厦门大学, 国家信访局, 市委党校
+            found.append((starts[i], end))
+            continue
+        # Walk back over nouns to the farthest proper head: 绵阳全国军民两用技术交易中心.
+        head = None
         for j in range(i - 1, max(-1, i - _MAX_ORG_TOKENS), -1):
-            w, t = seg.words[j], seg.tags[j]
-            if not _NAME_WORD.fullmatch(w) or t in ("v", "p", "c", "u", "uj", "d", "r", "m", "f"):
+            w, t = words[j], tags[j]
+            if not _NAME_WORD.fullmatch(w) or t in _NOT_ORG_TAGS:
                 break
-            if seg.starts[j] in heads or w in _SCOPE_HEADS:
-                found.append((seg.starts[j], end))
-                break
+            if starts[j] in heads or w in _SCOPE_HEADS or t == "nt":
+                head = starts[j]
+        # …中心 names a role as often as a body (上海建设科技创新中心, 香港国际金融中心).
+        if head is not None and suffix.group() != "中心":
+            found.append((head, end))
+    # A committee's short form: 发改委 (an abbreviation jieba knows), 卫健委, 提案委, 农业农村委.
+    for i, word in enumerate(words):
+        if word.endswith("委") and len(word) >= 3 and tags[i] == "j":
+            found.append((starts[i], starts[i + 1]))
+        elif word == "委" and i > 0 and not text.startswith("员", starts[i + 1]):
+            j, size = i, 0
+            while j > 0 and size < 4 and tags[j - 1] in _COMMITTEE_TAGS and _NAME_WORD.fullmatch(words[j - 1]):
+                if words[j - 1] in _SCOPE_HEADS:
+                    break
+                size += len(words[j - 1])
+                j -= 1
+            if size >= 2:
+                lead = j - 1 if j > 0 and words[j - 1] in ("省", "市", "县", "区", "州") else j
+                found.append((starts[lead], starts[i + 1]))
     return [Span("organization", s, e, normalize_name(text[s:e])) for s, e in found]
 
 
@@ -542,6 +606,8 @@ _NOT_IN_NAME = frozenset("省市县区州旗盟各每全本该此")
 _CLAUSE_OPENERS = frozenset("、，,。；;：:（(“\n 　")
 _PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵滇云陕秦甘陇青宁新藏桂蒙港澳台"
 # A country's full name that jieba knows as a place word: 德意志民主共和国, 柬埔寨王国.
+_SLOGAN_TAGS = frozenset({"n", "a", "an", "nz", "b"})
+_SLOGAN_NEXT = frozenset({"建设", "行动", "战略", "品牌", "工程"})
 _STATE_SUFFIX = ("共和国", "王国", "联邦", "酋长国", "合众国")
 _NATURAL = re.compile(r"[江河湖山海岛]$|运河$")
 _FEATURES = frozenset("江河湖海山")
@@ -804,7 +870,11 @@ def place_spans(
         if len(word) == 2 and word[0] in _PROVINCE_ABBREVIATIONS and word[1] in "东西南北中":
             spans.append(Span("place", start, start + len(word), word))  # 浙西, 苏北, 皖南
         elif word in ("中国", "中华人民共和国"):
-            spans.append(Span("place", start, start + len(word), "中国", "100000"))
+            # 数字中国, 美丽中国, 健康中国: a programme named after the country, not a mention of it.
+            named = k > 0 and len(seg.words[k - 1]) == 2 and seg.tags[k - 1] in _SLOGAN_TAGS
+            nxt = seg.words[k + 1] if k + 1 < len(seg.words) else "。"
+            if not (word == "中国" and named and (nxt in _SLOGAN_NEXT or not _WORD_CHAR.match(nxt))):
+                spans.append(Span("place", start, start + len(word), "中国", "100000"))
         elif word.endswith(_STATE_SUFFIX) and len(word) > 3 and not word.startswith(("中华", "人民")):
             spans.append(Span("place", start, start + len(word), word))
         elif (
