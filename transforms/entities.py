@@ -57,6 +57,7 @@ _NUMERALS = "一二两三四五六七八九十百千万"
 _WORD_CHAR = re.compile(rf"[{_HAN}A-Za-z0-9]")
 _WORD = re.compile(rf"[{_HAN}A-Za-z0-9]+")
 _NAME_WORD = re.compile(rf"[{_HAN}A-Za-z]+")
+_NUMERAL_CHARS = frozenset(_NUMERALS + "亿")
 _ALL_NUMERALS = re.compile(rf"[{_NUMERALS}零〇0-9]+")
 
 # ---------------------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ _ARITHMETIC = re.compile(
 _COUNTED_QUOTE = re.compile(rf"[{_NUMERALS[1:]}]{{1,2}}[个大项条支]“([{_HAN}A-Za-z0-9]{{2,8}})”")
 # 五联五促, 六治六提六争: one numeral repeated before each verb.
 # The characters between must be words, not digits of a year (一九五九年 is a date).
-_VERB = rf"(?![{_NUMERALS}零〇年月日])[{_HAN}]"
+_VERB = rf"(?![{_NUMERALS}零〇年月日点届倍])[{_HAN}]"
 _REPEATED_NUMERAL = re.compile(rf"([{_NUMERALS[1:]}])({_VERB})\1({_VERB})(?:\1({_VERB}))?")
 # 一委一品, 一岗双责, 一府两院: 一 X 一/两/双 Y (quoted only: unquoted it is usually an idiom).
 _ONE_X_ONE_Y = re.compile(rf"一[{_HAN}]{{1,3}}[一两双][{_HAN}]{{1,3}}")
@@ -143,7 +144,44 @@ _ONE_X_ONE_Y = re.compile(rf"一[{_HAN}]{{1,3}}[一两双][{_HAN}]{{1,3}}")
 _NOT_FORMULA_START = re.compile(
     rf"(?:[五七八六]一|三八|五四|十一|十[{_NUMERALS[:9]}]五|[{_NUMERALS[:9]}]五(?:规划|计划|时期|期间|末|普法))"
 )
-_IDIOMS = frozenset({"十全十美", "三三两两", "一心一意", "一言一行", "一举一动", "一点一滴", "一针一线", "一草一木"})
+_IDIOMS = frozenset(
+    {
+        "十全十美",
+        "三三两两",
+        "一心一意",
+        "一言一行",
+        "一举一动",
+        "一点一滴",
+        "一针一线",
+        "一草一木",
+        "一时一地",
+        "一朝一夕",
+        "一五一十",
+        "一模一样",
+        "一丝一毫",
+        "一砖一瓦",
+        "一问一答",
+        "一唱一和",
+        "一张一弛",
+        "一来一往",
+        "一字一句",
+        "一板一眼",
+        "一生一世",
+        "一心一德",
+        "一兵一卒",
+        "百战百胜",
+        "百发百中",
+    }
+)
+# Numbered rules and programmes that need no quotation marks: 八项规定, (和平共处)五项原则,
+# 四项基本原则; 三大攻坚战, 十大行动; 一带一路, 一老一小, 一链一策一行 (一 X 一 Y, where X and Y
+# are no numbers, measure words or function words: 一百一十, 一个一个, 一年一次 are not).
+_NUMBERED_RULE = re.compile(rf"[{_NUMERALS[1:10]}]项(?:规定|基本原则|原则|注意|纪律|禁令)")
+_NUMBERED_PROGRAMME = re.compile(rf"[{_NUMERALS[2:10]}]大(?:攻坚战|战略|行动|工程)")
+_NOT_X = rf"{_NUMERALS}零〇亿个件步代年月日次点的和就是了倍时天周批项位名份种条亩吨斤元米"
+_ONE_X_ONE_Y_BARE = re.compile(rf"一([^{_NOT_X}\W\d])一([^{_NOT_X}\W\d])(?:一([^{_NOT_X}\W\d]))?")
+# After a single numeral, a unit or measure word makes a quantity, not a formula (四两拨千斤, 十年磨一剑, 百家争鸣).
+_QUANTITY_AFTER_NUMERAL = frozenset("年两岁点倍成家斤")
 
 
 def is_formula_shape(phrase: str) -> bool:
@@ -161,7 +199,7 @@ def is_formula_shape(phrase: str) -> bool:
         return _ONE_X_ONE_Y.fullmatch(phrase) is not None
     # A numeral and a short fixed phrase; longer phrases are slogans that happen to start with a
     # number (十四任书记抓一只果).
-    return phrase[0] in _NUMERALS and len(phrase) <= 6
+    return phrase[0] in _NUMERALS and len(phrase) <= 6 and phrase[1] not in _QUANTITY_AFTER_NUMERAL
 
 
 def _listed(formulas: tuple[FormulaEntry, ...]) -> tuple[frozenset[str], frozenset[str]]:
@@ -200,6 +238,10 @@ def formula_spans(text: str, formulas: tuple[FormulaEntry, ...] = ()) -> list[tu
     for m in _REPEATED_NUMERAL.finditer(text):
         if m.group() not in _IDIOMS:
             found.append((m.start(), m.end(), m.group()))
+    for pattern in (_NUMBERED_RULE, _NUMBERED_PROGRAMME, _ONE_X_ONE_Y_BARE):
+        for m in pattern.finditer(text):
+            if m.group() not in _IDIOMS:
+                found.append((m.start(), m.end(), m.group()))
     quoted: set[str] = set()
     for span in quoted_spans(text):
         if span.name not in excluded and (span.name in listed or is_formula_shape(span.name)):
@@ -288,6 +330,7 @@ _NOT_NAME_TAGS = frozenset(
     {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "mq", "q", "d", "f", "y", "e", "o", "x"}
 )
 _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+_GIVEN_NAME_NOT = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "y", "e", "o", "x"})
 _NAME_JOINERS = frozenset({"、", "和", "与", "及"})
 _AFTER_NAME = frozenset({"同志", "等", "先生", "女士", "总理", "主席"}) | _NAME_JOINERS
 
@@ -310,8 +353,14 @@ def _is_name(seg: Segmentation, first: int, last: int) -> bool:
     # two characters that are no function words (冯/楠, 王/思明, 陈/长/锋, 张/鸣/岐).
     if len(words[0]) != 1 or words[0] not in _SURNAMES_1:
         return False
+    # One-character pieces may carry any content tag (兆 m, 鸣 v); longer words must not be verbs
+    # nor counts (中苏两国总理: 两国 is no given name).
     return all(
-        t not in _NOT_NAME_TAGS and (len(w) == 1 or t not in ("v", "vn"))
+        (
+            t not in _GIVEN_NAME_NOT and w not in _NUMERAL_CHARS
+            if len(w) == 1
+            else t not in _NOT_NAME_TAGS and t not in ("v", "vn") and not set(w) & _NUMERAL_CHARS
+        )
         for w, t in zip(words[1:], tags[1:], strict=True)
     )
 
@@ -483,11 +532,11 @@ _CPPCC_COMMITTEE = re.compile(
 )
 _ORG_SUFFIXES = (
     "有限责任公司|股份有限公司|有限公司|公司|集团|大学|学院|党校|医院|研究院|研究所|研究会|促进会|联合会|协会|商会"
-    "|书画院|联谊社|楹联社|银行|法院|检察院|局|厅|办公室|基金会|科学院|中心|报社|电视台|出版社|委员会"
+    "|书画院|联谊社|楹联社|银行|法院|检察院|局|厅|办公室|基金会|科学院|中心|日报|报社|电视台|出版社|委员会"
 )
 _ORG_SUFFIX = re.compile(rf"(?:{_ORG_SUFFIXES})$")
 _ORG_SUFFIX_LAST = frozenset(suffix[-1] for suffix in _ORG_SUFFIXES.split("|"))
-_OWN_OUTLET = re.compile("联谊报|联谊社|日报")
+_OWN_OUTLET = re.compile("联谊报|联谊社|日报|常委会(?!议)|常务委员会")
 _GENERIC_ORGS = frozenset({"上市公司", "公司", "大学", "学院", "医院", "协会", "商会", "异地商会", "办公室", "银行"})
 _SCOPE_HEADS = frozenset({"省", "市", "县", "区", "州", "国家", "中国", "中华", "全国", "中共", "中央"})
 _MAX_ORG_TOKENS = 6
@@ -541,7 +590,8 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
         if body:
             lead = start - 2 if text[max(0, start - 2) : start] == "中共" else start
             found.append((lead, body.end()))
-    # A body's own newspaper or club: 省政协联谊报, 市政协联谊社.
+    # A body's own newspaper or club (省政协联谊报, 市政协联谊社), or its standing committee
+    # (市政协常委会, 县人大常委会).
     found.extend((s, m.end()) for s, e in list(found) if (m := _OWN_OUTLET.match(text, e)))
     # A proper head followed by nouns and an institution suffix, on word boundaries.
     heads = {s for s, _ in region_spans} | {s for s, _ in found}
@@ -576,7 +626,8 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
     # A committee's short form: 发改委 (an abbreviation jieba knows), 卫健委, 提案委, 农业农村委.
     for i, word in enumerate(words):
         if word.endswith("委") and len(word) >= 3 and tags[i] == "j":
-            found.append((starts[i], starts[i + 1]))
+            lead = i - 1 if i > 0 and words[i - 1] in ("省", "市", "县", "区", "州") else i
+            found.append((starts[lead], starts[i + 1]))
         elif word == "委" and i > 0 and not text.startswith("员", starts[i + 1]):
             j, size = i, 0
             while j > 0 and size < 4 and tags[j - 1] in _COMMITTEE_TAGS and _NAME_WORD.fullmatch(words[j - 1]):
@@ -587,7 +638,21 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
             if size >= 2:
                 lead = j - 1 if j > 0 and words[j - 1] in ("省", "市", "县", "区", "州") else j
                 found.append((starts[lead], starts[i + 1]))
-    return [Span("organization", s, e, normalize_name(text[s:e])) for s, e in found]
+    return [Span("organization", s, e, organization_name(text[s:e])) for s, e in found]
+
+
+def organization_name(surface: str) -> str:
+    """The name a body goes by: a 政协 committee under one name whether its full title is
+    written out or not (中国人民政治协商会议第十四届余姚市委员会常务委员会 → 政协第十四届余姚市委员会
+    常务委员会)."""
+    name = normalize_name(surface)
+    if (
+        name.startswith("中国人民政治协商会议")
+        and name.endswith("委员会")
+        and len(name) > len("中国人民政治协商会议全国委员会")
+    ):
+        return "政协" + name.removeprefix("中国人民政治协商会议")
+    return name
 
 
 # ---------------------------------------------------------------------------------------------
