@@ -7,26 +7,32 @@ resolves to (冯 楠 → 冯楠, 三个“一号工程” → 三个一号工程
 - quoted_term: the inside of every “…”, 「…」, 『…』 and ‘…’ that reads as a term (one line, no
   sentence end inside, at most 40 characters).
 - formula: numbered political formulas (两个维护, 八八战略, 1+2+3+4, 4+X …), by pattern
-  (`formula_spans`) and from seeds/reference/formulas.csv.
-- person: bylines （冯 楠）, speaker lines (市政协主席 陈长锋), a name before or after a title
-  (习近平总书记, 主席王瑞在), names in the user dictionary tagged nr, and every later mention of a
-  name found so.
+  (`formula_spans`: quoted shapes, repeated numerals, N项规定/原则, N大攻坚战, 一X一Y) and from
+  seeds/reference/formulas.csv; counts, decimals, sessions and idioms are not formulas.
+- person: bylines （冯 楠）, speaker lines (市政协主席 陈长锋), a name before or after a title or
+  a form of address (习近平总书记, 主席王瑞在, 李克强总理, 温家宝同志), national leaders
+  (seeds/reference/leaders.csv), the other names of a list that holds one (刘少奇、朱德、周恩来),
+  names in the user dictionary tagged nr, and every later mention of a name found so. A name is
+  whole jieba words: one jieba tags as a person (李强, not 李强所) or characters it could not
+  join (陈/长/锋); a word it knows otherwise is no name (包钢, 常委会, 毛泽东思想).
 - organization: the known short forms (市委, 省政协, 国务院 …), a region plus an institution
-  (余姚市委, 上虞政协, 政协伊春市委员会), and a proper head plus an institution suffix
-  (大连东方投资置业有限公司, 省传统文化促进会).
-- place: regions of seeds/reference/regions.csv (full names, and short names that stand alone),
-  a chain such as 江西省宜春市 as one mention, towns (球川镇), countries and a few rivers and
-  mountains the dictionary knows. Linked places carry `region_code`.
+  (余姚市委, 上虞政协, 政协伊春市委员会), a proper head (a region, the country or Party, a known
+  body) plus an institution suffix (大连东方投资置业有限公司, 国家统计局, 市委党校), and
+  committees' short forms (发改委, 卫健委, 提案委). A 政协 committee goes by one name.
+- place: regions of seeds/reference/regions.csv (full names; short names only where the text
+  supports them, see `region_matches`), a chain such as 江西省宜春市 as one mention, villages and
+  towns (球川镇), countries (seeds/reference/countries.csv) and the rivers and mountains the
+  dictionary knows. Linked places carry `region_code`.
 
-jieba's own nr/ns/nt tags are too noisy here to use alone (高水平 nr, 深度 ns): the rules below
-use tokens only to check that a span starts and ends on a word boundary.
+jieba's own nr/ns/nt tags are too noisy here to use alone (高水平 nr, 新建 ns, 爱国 ns): the rules
+use them only together with the grammar of the text (word boundaries, titles, suffixes, lists).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -276,25 +282,30 @@ def known_spans(seg: Segmentation, names: frozenset[str]) -> list[tuple[int, int
     if prefixes is None:
         prefixes = frozenset(n[:k] for n in names for k in range(1, len(n) + 1))
         _NAME_PREFIXES[names] = prefixes
-    words, starts = seg.words, seg.starts
+    starts = seg.starts
+    return [(starts[i], starts[j + 1], name) for i, j, name in token_runs(seg.words, prefixes, names)]
+
+
+def token_runs(words: tuple[str, ...], prefixes: frozenset[str], names: Any) -> list[tuple[int, int, str]]:
+    """(first token, last token, name) of every key of `names` made of 1-4 whole tokens, longest
+    first and left to right. Only tokens that start some name are visited (one set lookup per
+    token, in a comprehension), which keeps the cost of a long text low."""
     out: list[tuple[int, int, str]] = []
-    i, n = 0, len(words)
-    while i < n:
-        if words[i] not in prefixes:
-            i += 1
+    n = len(words)
+    after = -1
+    for i in [i for i, w in enumerate(words) if w in prefixes]:
+        if i <= after:
             continue
-        best, name = -1, ""
+        best, name, found = -1, "", ""
         for j in range(i, min(i + 4, n)):
             name += words[j]
             if name not in prefixes:
                 break
             if name in names:
-                best = j
-        if best < 0:
-            i += 1
-            continue
-        out.append((starts[i], starts[best + 1], "".join(words[i : best + 1])))
-        i = best + 1
+                best, found = j, name
+        if best >= 0:
+            out.append((i, best, found))
+            after = best
     return out
 
 
@@ -365,7 +376,22 @@ def _is_name(seg: Segmentation, first: int, last: int) -> bool:
     )
 
 
-def _name_at(seg: Segmentation, index: dict[int, int], start: int, end: int) -> tuple[int, int] | None:
+class _TokenIndex:
+    """The token that starts at a character offset, found by bisection (building a dict of every
+    token of a long report would cost more than the few lookups the rules make)."""
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+
+    def get(self, pos: int) -> int | None:
+        k = bisect_left(self.starts, pos)
+        return k if k < len(self.starts) - 1 and self.starts[k] == pos else None
+
+    def __contains__(self, pos: int) -> bool:
+        return self.get(pos) is not None
+
+
+def _name_at(seg: Segmentation, index: _TokenIndex, start: int, end: int) -> tuple[int, int] | None:
     """The longest name starting at `start` and ending at or before `end`, on word boundaries
     (总理李强所作: 李强, not 李强所)."""
     first = index.get(start)
@@ -381,14 +407,18 @@ def _name_at(seg: Segmentation, index: dict[int, int], start: int, end: int) -> 
 
 
 def person_spans(
-    text: str, seg: Segmentation, user_tags: dict[str, str], leaders: frozenset[str] = frozenset()
+    text: str,
+    seg: Segmentation,
+    user_tags: dict[str, str],
+    leaders: frozenset[str] = frozenset(),
+    known: list[tuple[int, int, str]] | None = None,
 ) -> list[Span]:
     """Names of people: bylines, speaker lines, names next to a title or a form of address (on
     word boundaries, read as a name by jieba or cut into characters it does not know), names of
     national leaders (seeds/reference/leaders.csv: 邓小平, not inside 邓小平理论), names the user
     dictionary tags nr, the other names of a list that holds one (刘少奇、朱德、周恩来), then every
     other mention in the text of a name found so."""
-    index = {start: k for k, start in enumerate(seg.starts[:-1])}
+    index = _TokenIndex(seg.starts)
     found: list[tuple[int, int]] = []
     for pattern in (_BYLINE, _SPEAKER):
         found.extend((m.start(1), m.end(1)) for m in pattern.finditer(text))
@@ -404,7 +434,8 @@ def person_spans(
                 if name and name[1] == m.end(1):
                     found.append(name)
                     break
-    found.extend((s, e) for s, e, _ in known_spans(seg, leaders) if not text.startswith(("思想", "理论"), e))
+    named = known_spans(seg, leaders) if known is None else [k for k in known if k[2] in leaders]
+    found.extend((s, e) for s, e, _ in named if not text.startswith(("思想", "理论"), e))
     for k in [k for k, tag in enumerate(seg.tags) if tag == "nr"]:
         if user_tags.get(seg.words[k]) == "nr":
             found.append((seg.starts[k], seg.starts[k + 1]))
@@ -420,7 +451,7 @@ def person_spans(
 
 
 def _listed_names(
-    text: str, seg: Segmentation, index: dict[int, int], found: list[tuple[int, int]]
+    text: str, seg: Segmentation, index: _TokenIndex, found: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Names in a list with a name already found: 刘少奇、朱德、周恩来同志 (each item a name)."""
     out: list[tuple[int, int]] = []
@@ -701,28 +732,7 @@ def _name_candidates(seg: Segmentation, index: Any) -> list[tuple[int, int, str]
     if prefixes is None:
         prefixes = frozenset(name[:k] for name in index.by_name for k in range(1, len(name) + 1))
         _PREFIXES[id(index)] = prefixes
-    by_name = index.by_name
-    words = seg.words
-    out: list[tuple[int, int, str]] = []
-    i, n = 0, len(words)
-    while i < n:
-        if words[i] not in prefixes:
-            i += 1
-            continue
-        best = -1
-        name = ""
-        for j in range(i, min(i + 4, n)):
-            name += words[j]
-            if name not in prefixes:
-                break
-            if name in by_name:
-                best = j
-        if best < 0:
-            i += 1
-            continue
-        out.append((i, best, "".join(words[i : best + 1])))
-        i = best + 1
-    return out
+    return token_runs(seg.words, prefixes, index.by_name)
 
 
 # What joins the members of a list of regions: 汕头、潮州、揭阳; 四川和重庆.
@@ -903,6 +913,7 @@ def place_spans(
     regions: tuple[Any, ...],
     matches: list[_RegionMatch],
     countries: frozenset[str] = frozenset(),
+    known: list[tuple[int, int, str]] | None = None,
 ) -> list[Span]:
     """Regions (a chain such as 江西省宜春市 is one mention, named and linked by its last link),
     villages and towns, countries (seeds/reference/countries.csv, and full names of states the
@@ -926,8 +937,9 @@ def place_spans(
         if short and text[rm.end : end] in ("江", "河", "溪") and end in boundaries:
             spans.append(Span("place", rm.start, end, text[rm.start : end]))
     spans.extend(town_spans(text, seg))
-    for start, end, name in known_spans(seg, countries):
-        spans.append(Span("place", start, end, name))
+    for start, end, name in known_spans(seg, countries) if known is None else known:
+        if name in countries:
+            spans.append(Span("place", start, end, name))
     for k in [k for k, tag in enumerate(seg.tags) if tag == "ns"]:
         word, start = seg.words[k], seg.starts[k]
         if len(word) < 2:
@@ -1018,6 +1030,17 @@ def _longest_first(spans: list[Span]) -> list[Span]:
     return kept
 
 
+_UNIONS: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+
+
+def _union(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    key = (a, b)  # a frozenset keeps its hash: the lookup costs no pass over the names
+    both = _UNIONS.get(key)
+    if both is None:
+        both = _UNIONS[key] = a | b
+    return both
+
+
 def entity_spans(
     text: str,
     seg: Segmentation,
@@ -1033,6 +1056,8 @@ def entity_spans(
     seeds/reference/regions.csv (transforms.regions.Region); `home` is the code of the document's
     own region, where short names of its places are unambiguous."""
     user_tags = {w.word: w.tag for w in user_words if w.tag}
+    # Countries and leaders are looked up in one pass over the tokens.
+    known = known_spans(seg, _union(countries, leaders))
     titles = title_spans(text)
     in_titles = [(s.start, s.end) for s in titles]
     quotes = quoted_spans(text)
@@ -1056,7 +1081,7 @@ def entity_spans(
     places = _longest_first(
         [
             p
-            for p in place_spans(text, seg, regions, matches, countries)
+            for p in place_spans(text, seg, regions, matches, countries, known)
             if not _inside(p, in_titles) and not _overlaps(p, org_ranges) and not _overlaps(p, person_ranges)
         ]
     )
