@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from sources.base import InputKind, Limits, WorkItem, reject
-from sources.corpus import expander, row_item
+from sources.corpus import TEXT_COLUMNS, expander, row_item
 from transforms.decode import DecodeError, decode_bytes
 from transforms.models import Reject
 
@@ -23,6 +23,23 @@ def rows(uri: str, name: str, stream: IO[bytes], limits: Limits) -> Iterator[Wor
         return
     csv.field_size_limit(limits.max_file_bytes)
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        columns = reader.fieldnames or []
+    except csv.Error as exc:
+        yield reject(uri, name, "bad_row", f"the header cannot be read as CSV ({exc})")
+        return
+    if columns and not any(c in TEXT_COLUMNS for c in columns):
+        # A table of something else (a download manifest, a list of links): one outcome for the
+        # file, not one per row.
+        shown = ", ".join(columns[:10]) + (", …" if len(columns) > 10 else "")
+        yield reject(
+            uri,
+            name,
+            "no_text_column",
+            f"the CSV has no text column (its columns: {shown}); a corpus CSV needs one named "
+            f"{', '.join(TEXT_COLUMNS)}. If it is not a corpus, list it in a .baogaoignore",
+        )
+        return
     n = 0
     while True:
         n += 1
