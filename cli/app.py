@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import io
-import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.output import TABLE_LIMIT, Format, Result, render_table, run_all, to_csv, to_json, write_xlsx
 from flows.settings import REPO_ROOT, Settings, configure_prefect
 
 app = typer.Typer(
@@ -31,12 +30,6 @@ WarehouseOpt = Annotated[
     typer.Option("--warehouse", "-w", help="Warehouse folder (holds warehouse.duckdb and parquet/).", file_okay=False),
 ]
 DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse"
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -88,22 +81,19 @@ def ingest(
         typer.Option(help="Parquet tree at this fsspec URL (s3://bucket/prefix) instead of <warehouse>/parquet."),
     ] = None,
 ) -> None:
-    """Ingest reports (.txt .html .htm .pdf .docx, corpus .jsonl/.csv, optionally .gz) into the warehouse.
+    """Ingest reports (.txt .html .htm .pdf .docx, corpus .jsonl/.csv, optionally .gz, and .zip/.tar
+    archives of reports) into the warehouse.
 
     Only new or changed inputs are processed; an edited file replaces its older version. Every
     input gets one outcome (loaded, unchanged, duplicate, skipped, rejected, needs_review) in the
     ingest_log table; rejected inputs are listed at the end and the rest of the batch goes on.
+    When nothing is new, no flow runs and nothing is written (recorded in Prefect as no-change).
     """
-    configure_prefect()
-    from flows import progress
-    from flows.ingest import run_ingest
-    from flows.runners import RUNNERS, RunnerUnavailable
-    from store.checks import QualityGateFailed
-    from store.lock import LockTimeout
-    from store.warehouse import WarehouseError
-
-    if runner not in RUNNERS:
-        _fail(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+    missing = [p for p in paths or [] if not p.exists()]
+    if missing:  # before anything starts: a script must be able to tell
+        _fail("; ".join(f"{p} does not exist" for p in missing) + ". Check the path (nothing was ingested).", code=2)
+    if runner not in ("local", "dask"):
+        _fail(f"unknown runner {runner!r}; choose one of local, dask")
     overrides: dict[str, Any] = {
         "warehouse_dir": warehouse,
         "lock_timeout_seconds": lock_timeout,
@@ -117,7 +107,8 @@ def ingest(
         overrides["workers"] = workers
     settings = Settings(**overrides)
     bar = Progress(
-        TextColumn("{task.description:<10}"),
+        SpinnerColumn(),
+        TextColumn("{task.description:<16}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -128,27 +119,83 @@ def ingest(
     tasks: dict[str, Any] = {}
 
     def on_progress(stage: str, done: int, total: int) -> None:
+        for other in tasks.values():  # a new stage ends the ones before it
+            if other != tasks.get(stage):
+                bar.update(other, completed=bar.tasks[other].total)
         if stage not in tasks:
             tasks[stage] = bar.add_task(stage, total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
+    with bar:
+        on_progress("checking inputs", 0, 1)
+        from flows.survey import nothing_new
+
+        quiet = nothing_new(settings)
+        if quiet is None:
+            summary = _run_flow(settings, warehouse, on_progress)
+        else:
+            on_progress("recording", 0, 1)
+            recorded = _record_nothing_new(quiet)
+            on_progress("recording", 1, 1)
+    if quiet is None:
+        _print_summary(summary)
+        return
+    console.print(
+        f"nothing new: {quiet.inputs} inputs unchanged; the warehouse ({quiet.documents} documents, "
+        f"published by run {quiet.last_run}) is as it was",
+        highlight=False,
+    )
+    if recorded is not None:
+        err.print(f"[yellow]not recorded in Prefect:[/] {recorded}", highlight=False)
+    console.print(f"warehouse: {settings.database_path}", highlight=False)
+
+
+def _run_flow(settings: Settings, warehouse: Path, on_progress: Any) -> Any:
+    """Run the ingest flow on baogao's Prefect server (started when none is running)."""
+    from cli import server
+
+    on_progress("Prefect server", 0, 1)
+    try:
+        server.ensure()
+    except server.ServerError as exc:
+        _fail(str(exc))
+    on_progress("loading Prefect", 0, 1)
+    configure_prefect()
+    from flows import progress
+    from flows.ingest import run_ingest
+    from flows.runners import RunnerUnavailable
+    from store.checks import QualityGateFailed
+    from store.lock import LockTimeout
+    from store.warehouse import WarehouseError
+
     progress.set_callback(on_progress)
     try:
-        with bar:
-            summary = run_ingest(settings)
-    except RunnerUnavailable as exc:
-        _fail(str(exc))
-    except LockTimeout as exc:
-        _fail(str(exc))
-    except QualityGateFailed as exc:
-        _fail(str(exc))
-    except WarehouseError as exc:
+        return run_ingest(settings)
+    except (RunnerUnavailable, LockTimeout, QualityGateFailed, WarehouseError) as exc:
         _fail(str(exc))
     except Exception as exc:  # never a bare traceback to a user: say what failed, keep the details
         _fail_unexpected("ingest", exc, warehouse)
     finally:
         progress.set_callback(None)
-    _print_summary(summary)
+
+
+def _record_nothing_new(quiet: Any) -> str | None:
+    """Record a check that found nothing new as a completed run of the ingest flow in Prefect (its UI
+    lists it beside the runs that loaded something). None when recorded, else why not."""
+    from cli import server
+
+    try:
+        api = server.ensure()
+        server.record_flow_run(
+            api,
+            "baogao-ingest",
+            f"nothing-new-{quiet.run_id}",
+            f"nothing new: {quiet.inputs} inputs unchanged; warehouse as published by run {quiet.last_run}",
+            ["no-change"],
+        )
+    except (server.ServerError, OSError, ValueError) as exc:
+        return str(exc)
+    return None
 
 
 def _print_summary(summary: Any) -> None:
@@ -186,52 +233,99 @@ def _short_uri(uri: str) -> str:
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="The SQL to run (read-only).")],
+    sql: Annotated[
+        str | None,
+        typer.Argument(
+            help="The SQL to run (read-only); several statements are run in order. `-`: read standard input."
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the SQL from this file (`-`: standard input).", dir_okay=False)
+    ] = None,
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Rows to give per statement; 0 for all. Default: {TABLE_LIMIT} in a table (saying how many were "
+            "left out), all in csv, json and xlsx.",
+            min=0,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of the screen (xlsx needs it).")
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option(help="Start CSV with a byte order mark, so Excel reads its Chinese as UTF-8.")
+    ] = False,
 ) -> None:
     """Run SQL against the warehouse, opened read-only with no access to other files."""
     import duckdb
 
     from store.warehouse import WarehouseError, read_only_connection
 
+    text = _sql_text(sql, file)
+    if format is Format.xlsx and output is None:
+        _fail("--format xlsx writes a workbook: add --output FILE.xlsx")
     try:
         con = read_only_connection(warehouse / "warehouse.duckdb")
     except WarehouseError as exc:
         _fail(str(exc))
         return
     try:
-        cur = con.execute(sql)
-        columns = [d[0] for d in cur.description or []]
-        rows = cur.fetchall()
+        results = run_all(con, text, TABLE_LIMIT if limit is None and format is Format.table else limit)
     except duckdb.Error as exc:
         _fail(f"the query failed: {exc}")
         return
     finally:
         con.close()
-    _print_rows(columns, rows, format)
+    if not results:
+        _fail("no SQL to run (only blanks or comments): pass a statement, --file FILE, or - to read standard input")
+    _give(results, format, output, bom)
 
 
-def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: Format) -> None:
-    if fmt is Format.json:
-        sys.stdout.write(
-            json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1)
-            + "\n"
-        )
-    elif fmt is Format.csv:
+def _sql_text(sql: str | None, file: Path | None) -> str:
+    """The SQL from the argument, --file, or standard input (`-`, or piped with neither)."""
+    if sql is not None and file is not None:
+        _fail("give the SQL either as an argument or with --file, not both")
+    if file is not None and str(file) != "-":
+        try:
+            return file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read the SQL file {file}: {exc}")
+    if sql == "-" or (file is not None) or (sql is None and not sys.stdin.isatty()):
+        return sys.stdin.read()
+    if sql is None:
+        _fail("no SQL to run: pass a statement, --file FILE, or - to read standard input")
+    return sql or ""
+
+
+def _give(results: list[Result], fmt: Format, output: Path | None, bom: bool) -> None:
+    if fmt is Format.xlsx:
+        assert output is not None
+        try:
+            write_xlsx(results, output)
+        except (OSError, ValueError) as exc:
+            _fail(f"could not write {output}: {exc}")
+        err.print(f"wrote {output} ({', '.join(f'{r.total:,} rows' for r in results)})", highlight=False)
+        return
+    if fmt is Format.table and output is None:
+        render_table(console, results)
+        return
+    if fmt is Format.table:
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows(rows)
-        sys.stdout.write(buf.getvalue())
+        render_table(Console(file=buf, width=200), results)
+        text = buf.getvalue()
     else:
-        t = Table()
-        for c in columns:
-            t.add_column(c, overflow="fold")
-        for r in rows:
-            t.add_row(*("NULL" if v is None else str(v) for v in r))
-        console.print(t)
-        console.print(f"{len(rows)} rows")
+        text = to_csv(results, bom) if fmt is Format.csv else to_json(results)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        _fail(f"could not write {output}: {exc}")
+    err.print(f"wrote {output} ({', '.join(f'{r.total:,} rows' for r in results)})", highlight=False)
 
 
 @app.command()
@@ -251,14 +345,22 @@ def tables(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
             "union all select view_name, 'view', comment from duckdb_views() "
             "where not internal and schema_name = 'main' order by 1"
         ).fetchall()
-        t = Table()
-        for col in ("name", "kind", "rows", "grain"):
-            t.add_column(col, overflow="fold")
-        for name, kind, comment in objects:
-            count = con.execute("select count(*) from " + duckdb_identifier(name)).fetchall()[0][0]
-            t.add_row(name, kind, f"{count:,}", comment or "")
+        listed = [
+            (name, kind, con.execute("select count(*) from " + duckdb_identifier(name)).fetchall()[0][0], comment or "")
+            for name, kind, comment in objects
+        ]
     finally:
         con.close()
+    if not console.is_terminal:  # piped: one line per object, tab-separated, for grep and cut
+        sys.stdout.write(
+            "".join("\t".join(map(str, row)) + "\n" for row in [("name", "kind", "rows", "grain"), *listed])
+        )
+        return
+    t = Table()
+    for col in ("name", "kind", "rows", "grain"):
+        t.add_column(col, overflow="fold")
+    for name, kind, count, comment in listed:
+        t.add_row(name, kind, f"{count:,}", comment)
     console.print(t)
 
 
@@ -266,6 +368,13 @@ def tables(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
 def rebuild(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     """Recreate warehouse.duckdb from the Parquet parts alone (the source of truth), check it and
     publish it. Use it after deleting or damaging the DuckDB file, or after changing sql/."""
+    from cli import server
+
+    with err.status("starting the Prefect server…"):
+        try:
+            server.ensure()
+        except server.ServerError as exc:
+            _fail(str(exc))
     configure_prefect()
     from flows.rebuild import rebuild as rebuild_flow
     from store.checks import QualityGateFailed
@@ -320,6 +429,7 @@ def status(
         con.close()
     age = dt.datetime.now() - dt.datetime.fromtimestamp(db.stat().st_mtime)
     console.print(f"warehouse {db}: {docs:,} documents, published {_age(age)} ago")
+    console.print(_server_line(), highlight=False)
     lock = warehouse / ".ingest.lock"
     if _lock_held(lock):
         console.print(f"[yellow]an ingest is running now[/] ({lock.read_text(encoding='utf-8')})")
@@ -348,6 +458,60 @@ def status(
         for uri, code, message in rejects:
             rt.add_row(_short_uri(uri), code, message)
         console.print(rt)
+
+
+server_app = typer.Typer(
+    help="baogao's local Prefect server: started by the first run that needs it, reused by the next.",
+    no_args_is_help=True,
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Start baogao's Prefect server in the background (nothing to do when one is running)."""
+    from cli import server
+
+    if server.configured_api_url():
+        _fail(f"a Prefect API is configured ({server.configured_api_url()}); baogao uses it and starts none")
+    with err.status("starting the Prefect server (first time: about a minute)…"):
+        try:
+            server.ensure()
+        except server.ServerError as exc:
+            _fail(str(exc))
+    console.print(_server_line(), highlight=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop baogao's Prefect server (runs stay recorded in its database for the next start)."""
+    from cli import server
+
+    stopped = server.stop()
+    if stopped is None:
+        console.print("no baogao Prefect server is running")
+    else:
+        console.print(f"stopped the Prefect server at {stopped.url} (pid {stopped.pid})", highlight=False)
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Which Prefect server baogao's runs use, and whether it is up."""
+    console.print(_server_line(), highlight=False)
+
+
+def _server_line() -> str:
+    from cli import server
+
+    if url := server.configured_api_url():
+        return f"Prefect API: {url} (configured; baogao starts no server)"
+    info = server.recorded()
+    if info is None:
+        return "Prefect server: none running; the next ingest starts one in the background"
+    up = "up" if server.healthy(info) else "starting or not answering"
+    return (
+        f"Prefect server: {info.url} ({up}, pid {info.pid}, started by baogao; UI there; `baogao server stop` stops it)"
+    )
 
 
 def _age(delta: Any) -> str:
@@ -391,21 +555,37 @@ def serve(
     Runs are visible in the Prefect UI of the server in PREFECT_API_URL (see README: Scheduling).
     At most one scheduled ingest runs at a time.
     """
-    configure_prefect()
-    from flows.ingest import ingest as ingest_flow
+    from cli import server
 
+    missing = [p for p in paths or [] if not p.exists()]
+    if missing:
+        _fail("; ".join(f"{p} does not exist" for p in missing) + ". Check the path.", code=2)
     overrides: dict[str, Any] = {"warehouse_dir": warehouse.absolute()}
     if paths:
         overrides["sources"] = [p.absolute() for p in paths]
     settings = Settings(**overrides)
-    console.print(f"serving deployment baogao-ingest/{name} on cron '{cron}'; Ctrl-C stops it")
-    ingest_flow.serve(
-        name=name,
-        cron=cron,
-        parameters={"settings": settings.model_dump(mode="json")},
-        limit=1,
-        description="Nightly baogao ingest: new and changed reports into the warehouse.",
-    )
+    # Prefect's temporary per-process server cannot keep a schedule: serve on a real one, the
+    # configured server or baogao's background server.
+    with err.status("starting the Prefect server (first time: about a minute)…"):
+        try:
+            api = server.ensure()
+        except server.ServerError as exc:
+            _fail(str(exc))
+    configure_prefect()
+    from flows.ingest import ingest as ingest_flow
+
+    ui = api.removesuffix("/api")
+    console.print(f"serving deployment baogao-ingest/{name} on cron '{cron}' (Prefect UI: {ui}); Ctrl-C stops it")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how serving ends, not an error
+        ingest_flow.serve(
+            name=name,
+            cron=cron,
+            parameters={"settings": settings.model_dump(mode="json")},
+            limit=1,
+            description="Nightly baogao ingest: new and changed reports into the warehouse.",
+            print_starting_message=False,
+        )
+    console.print("stopped serving; the deployment stays registered, and no run was left half done")
 
 
 @app.command()

@@ -12,7 +12,7 @@ import shutil
 import time
 from collections import Counter
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -35,24 +35,24 @@ from flows.plan import (
     new_run_id,
     outcome_counts,
     outcomes,
-    plan,
     use_compiled_textrank,
 )
 from flows.report import Timings, report_run
 from flows.runners import local_task_runner, task_runner, transform_here
 from flows.settings import Settings
+from flows.survey import Survey, survey_inputs
 from flows.versions import transform_version
-from sources.base import FoundFile, WorkItem
-from sources.discover import discover_inputs, stamps
+from sources.base import WorkItem
+from sources.discover import stamps
 from store.checks import CheckResult, QualityGateFailed, run_checks
 from store.lock import writer_lock
 from store.parts import PartInfo, Root, commit_run, write_part
 from store.reconcile import reconcile_for, run_lease
-from store.state import load_seen, read_state, save_seen, save_state
+from store.state import save_seen, save_state
 from store.warehouse import build, staging_connection, swap_in
 from transforms.arrow import to_table
 from transforms.ledger import INGEST_LOG_SCHEMA, RUNS_SCHEMA, LedgerState, LogRow, RunRow, advance, in_force, log_tuple
-from transforms.models import Reject, RunInfo
+from transforms.models import RunInfo
 
 if TYPE_CHECKING:  # the transforms themselves are imported only by a run that has work for them
     from flows.work import BatchResult, Workers
@@ -111,28 +111,13 @@ def whole(value: T) -> T:
     return cast(T, quote(value))
 
 
-@dataclass(frozen=True)
-class Survey:
-    """What a run has to do, decided before any document is transformed."""
-
-    found: list[FoundFile | Reject]  # every input under the sources, hashed (or stamped as before)
-    parts: list[PartInfo]  # the committed Parquet parts
-    ledger_parts: list[str]  # paths of the committed ledger parts, in run order
-    state: LedgerState  # what the ledger says is loaded
-    todo: list[WorkItem]  # inputs to transform
-    decided: list[LogRow]  # ledger rows decided already: unchanged, rejected, skipped
-
-
 # One task for the reading steps, so a nightly run pays Prefect's per-task cost (0.1-0.3 s against
 # a local server) once for them. It retries: a share that hiccups or a file briefly locked should
 # not fail the night's run, and reading again is harmless.
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def survey(settings: Settings, run: RunInfo) -> Survey:
     """Find the inputs, read the ledger, and split the inputs into work and decided outcomes."""
-    found = discover_inputs(settings.sources, load_seen(settings.warehouse_dir))
-    parts, ledger_parts, state = read_state(settings.parquet_root, settings.warehouse_dir, run.transform_version)
-    todo, decided = plan(found, state, run, settings.limits)
-    return Survey(found, parts, ledger_parts, state, todo, decided)
+    return survey_inputs(settings, run)
 
 
 @task(cache_policy=NO_CACHE)

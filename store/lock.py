@@ -51,3 +51,18 @@ def _holder(path: Path) -> str:
         return "holder unknown"
     since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.get("since", 0)))
     return f"run {info.get('run_id')} in process {info.get('pid')}, started {since}"
+
+
+def held(warehouse_dir: Path) -> bool:
+    """True while an ingest holds the warehouse's writer lock (a probe: it takes nothing)."""
+    try:
+        fd = os.open(warehouse_dir / LOCK_NAME, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

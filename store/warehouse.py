@@ -345,16 +345,39 @@ def build_into(
 def _stale(con: duckdb.DuckDBPyConnection, key: str, files: list[Path]) -> bool:
     """True when `files` (names and contents) differ from what _baogao records under `key`, which
     then records them: the caller redoes what it builds from them in the same transaction."""
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    version = h.hexdigest()[:16]
+    version = files_version(files)
     stored = con.execute("select value from _baogao where key = ?", [key]).fetchall()
     if stored and stored[0][0] == version:
         return False
     con.execute("delete from _baogao where key = ?", [key])
     con.execute("insert into _baogao values (?, ?)", [key, version])
     return True
+
+
+def files_version(files: list[Path]) -> str:
+    """A version of `files`, their names and contents, as _baogao records it."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def up_to_date(con: duckdb.DuckDBPyConnection, sql_dir: Path, reference_dir: Path) -> bool:
+    """True when the warehouse on `con` was built from the SQL and reference files as they are now,
+    so that a build adding no document would change nothing. Only reads."""
+    tables_sql, derive, views = sql_files(sql_dir)
+    references = sorted(reference_dir.glob("*.csv")) if reference_dir.is_dir() else []
+    wanted = {
+        "schema_version": schema_version(tables_sql),
+        "reference_version": files_version(references),
+        "derive_version": files_version(derive),
+        "views_version": files_version(views),
+    }
+    try:
+        stored = dict(con.execute("select key, value from _baogao").fetchall())
+    except duckdb.Error:
+        return False
+    return all(stored.get(k) == v for k, v in wanted.items())
 
 
 def swap_in(staging: Path, target: Path) -> None:
