@@ -41,3 +41,17 @@ def test_a_missing_or_damaged_record_means_hashing_everything(tmp_path: Path) ->
     assert load_seen(tmp_path) == {}
     (tmp_path / ".seen.json").write_text("{not json", encoding="utf-8")
     assert load_seen(tmp_path) == {}
+
+
+def test_a_csv_without_a_text_column_is_one_reject_for_the_whole_file(tmp_path: Path) -> None:
+    from sources.base import Limits
+    from sources.discover import find
+    from sources.registry import expand
+
+    manifest = tmp_path / "run_manifest.csv"
+    manifest.write_text("id,url,status\n" + "".join(f"{i},https://example.gov.cn/{i}.html,ok\n" for i in range(31)))
+    found = find(manifest)
+    assert isinstance(found, FoundFile)
+    out = list(expand(found, Limits()))
+    assert [(r.source_uri, r.reason_code) for r in out] == [(found.uri, "no_text_column")]
+    assert "its columns: id, url, status" in out[0].message  # type: ignore[union-attr]
