@@ -99,6 +99,33 @@ def main() -> None:
         result["baseline"] = jieba_baseline(read_texts(corpus))
         _say(f"baseline jieba.lcut: {result['baseline']['chars_per_s']:,} chars/s")
 
+    if steps & {"ingest", "rerun", "add10", "views"}:
+        _flow_runs(result, steps, workers, corpus, chars, label, args, out)
+    if "as_user" in steps and "error" not in result:
+        _say("the CLI as a user runs it: bare jieba.lcut, then `baogao ingest` in fresh processes")
+        result["as_user"] = as_user.measure(corpus, chars, out)
+    result["load_average"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
+    result["goals"] = _goals(result)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    for name in (f"bench-{label}-{stamp}.json", "latest.json"):
+        (out / name).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(render(result))
+    if "error" in result:
+        print(f"\nstopped early: {result['error'].splitlines()[0]}")
+    print(f"\nwritten: {out / f'bench-{label}-{stamp}.json'}")
+
+
+def _flow_runs(
+    result: dict[str, Any],
+    steps: set[str],
+    workers: list[int],
+    corpus: Path,
+    chars: int,
+    label: str,
+    args: argparse.Namespace,
+    out: Path,
+) -> None:
+    """Ingests through the real flow in child processes, each against a Prefect server."""
     home = out / "prefect-home"
     env = {
         **os.environ,
@@ -171,18 +198,6 @@ def main() -> None:
     finally:
         if server is not None:
             server.__exit__(None, None, None)
-    if "as_user" in steps and "error" not in result:
-        _say("the CLI as a user runs it: bare jieba.lcut, then `baogao ingest` in fresh processes")
-        result["as_user"] = as_user.measure(corpus, chars, out)
-    result["load_average"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
-    result["goals"] = _goals(result)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    for name in (f"bench-{label}-{stamp}.json", "latest.json"):
-        (out / name).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(render(result))
-    if "error" in result:
-        print(f"\nstopped early: {result['error'].splitlines()[0]}")
-    print(f"\nwritten: {out / f'bench-{label}-{stamp}.json'}")
 
 
 def _say(message: str) -> None:
@@ -294,17 +309,18 @@ def render(r: dict[str, Any]) -> str:
             f"baseline jieba.lcut (1 process): {b['chars_per_s']:,} chars/s ({b['seconds']} s), "
             f"{b['chars_per_cpu_s']:,} chars/CPU s; dictionary load {b['init_seconds']} s not counted"
         )
-    p = r["prefect"]
-    lines.append(
-        f"Prefect start-up (trivial flow, whole process): temporary server {p['ephemeral_trivial_flow_wall']} s"
-        + (
-            f"; long-lived server {p['server_trivial_flow_wall']} s (server itself started in "
-            f"{p['server_start_seconds']} s)"
-            if "server_trivial_flow_wall" in p
-            else ""
+    p = r.get("prefect")
+    if p is not None and "startup_used" in p:
+        lines.append(
+            f"Prefect start-up (trivial flow, whole process): temporary server {p['ephemeral_trivial_flow_wall']} s"
+            + (
+                f"; long-lived server {p['server_trivial_flow_wall']} s (server itself started in "
+                f"{p['server_start_seconds']} s)"
+                if "server_trivial_flow_wall" in p
+                else ""
+            )
+            + f"; runs below use: {p['mode']}, start-up {p['startup_used']} s"
         )
-        + f"; runs below use: {p['mode']}, start-up {p['startup_used']} s"
-    )
     lines.append("")
     head = (
         f"{'run':<18}{'wall s':>9}{'beyond s':>10}{'chars/s':>11}{'x base':>8}{'CPU s':>9}{'chars/CPU s':>13}"

@@ -130,13 +130,18 @@ def ingest(
         on_progress("checking inputs", 0, 1)
         from flows.survey import nothing_new
 
-        quiet = nothing_new(settings)
+        try:
+            quiet = nothing_new(settings)
+        except Exception:  # a look that fails decides nothing: the flow looks again and reports
+            quiet = None
         if quiet is None:
             summary = _run_flow(settings, warehouse, on_progress)
         else:
             on_progress("recording", 0, 1)
             recorded = _record_nothing_new(quiet)
             on_progress("recording", 1, 1)
+        for t in bar.tasks:  # every stage is over
+            bar.update(t.id, completed=t.total)
     if quiet is None:
         _print_summary(summary)
         return

@@ -302,11 +302,13 @@ def ingest(settings: Settings | None = None) -> RunSummary:
         reconcile_for(settings, flow_run_id)  # runs killed earlier: mark Crashed, sweep their debris
         try:
             with timings("discover"):
+                progress.report("discover", 0, 1)
                 work = survey(settings, run)
                 log.extend(work.decided)
             with timings("transform"):
                 pending = transform_all(work.todo, work.state, run, settings, log, timings)
             with timings("publish"):
+                progress.report("publish", 0, 1)
                 after = advance(work.state, [log_tuple(r) for r in log], {run.run_id})
                 rows, checks, ledger_part = publish(
                     settings,

@@ -93,3 +93,27 @@ def test_the_readme_documents_the_benchmark_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "## Benchmarks" in readme
     assert "uv run python -m bench --mb 50" in readme
+
+
+def test_the_cli_as_a_user_runs_it_is_judged_against_bare_jieba_and_the_3_s_no_change_goal() -> None:
+    r = {
+        "corpus": {"reports": 70, "chars": 1_700_000, "bytes": 5 * 1024 * 1024},
+        "machine": {"cpus": 2},
+        "load_average": {"before": 0.5, "after": 1.5},
+        "as_user": {
+            "corpus_chars": 1_700_000,
+            "jieba_lcut": {"wall": 6.0, "cpu": 5.8},
+            "cold": {"wall": 30.0, "cpu": 20.0, "ratio_to_jieba": 0.2, "chars_per_s": 56_667},
+            "warm": {"wall": 5.0, "cpu": 8.0, "ratio_to_jieba": 1.2, "chars_per_s": 340_000},
+            "no_change": {"wall": 3.5, "cpu": 1.2, "nothing_new": True},
+        },
+    }
+    goals = _goals(r)
+    assert {k: (g["value"], g["met"]) for k, g in goals.items()} == {
+        "as_user_vs_jieba": (1.2, True),
+        "as_user_no_change": (3.5, False),
+    }
+    text = render({**r, "goals": goals})
+    assert "bare jieba.lcut (python -c, import + read + cut): 6.0 / 5.8" in text
+    assert "baogao ingest, server running: 5.0 / 8.0, 1.2x jieba" in text
+    assert "[MISSED] no-change `baogao ingest` as a user runs it <= 3 s wall: 3.5" in text
