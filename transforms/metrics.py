@@ -424,6 +424,8 @@ def extract_metrics(
     after_past = False  # the sentence before, in the same section, looked back (过去一年 …)
     prev_section: int | None = None
     prev_rows: list[Metric] = []  # the quantities of the last sentence that had any, in this section
+    totals: set[str] = set()  # metrics stated as a total (累计…, 共…)
+    narrowed: set[str] = set()  # metrics whose clause names who did it (各党派团体…提交提案78件)
     for sent in sentences:
         text = sent.text
         period: Part = part_of.get(sent.section_id, "other")
@@ -441,6 +443,7 @@ def extract_metrics(
                 toks = sentence_tokens(seg, sent.char_start, sent.char_end)
             first = len(rows)
             _emit(rows, doc_id, sent, hits, period, (carry, after_past), indicators, toks, user_words, prev_rows)
+            _mark_scope(text, sent.char_start, rows[first:], toks, totals, narrowed)
             prev_rows = rows[first:]
         # a list opened by "…目标是：" carries its target cue through the ；-separated items
         if _LIST_OPENER.search(text) and _TARGET_CUE.search(text):
@@ -449,7 +452,7 @@ def extract_metrics(
             carry = False
         after_past = _PAST_CUE.search(text) is not None and _TARGET_CUE.search(text) is None
         prev_section = sent.section_id
-    return _link_repeated_parts(rows)
+    return _link_repeated_parts(rows, totals, narrowed)
 
 
 _RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
@@ -532,6 +535,25 @@ def _emit(
         prev = (subject, rows[-1])
 
 
+_TOTAL_CUE = re.compile(r"累计|共计|合计|总计|共有|共")
+
+
+def _mark_scope(
+    text: str, base: int, rows: Sequence[Metric], toks: Sequence[Token], totals: set[str], narrowed: set[str]
+) -> None:
+    """Which quantities of a sentence are stated as totals (累计, 共 … in their clause) and which as
+    the share of a group the sentence names as its subject with 各 (各党派团体…提交提案78件)."""
+    for r in rows:
+        start = r.char_start - base
+        clause = _CLAUSE_SPLIT.split(text[:start])[-1]
+        if _TOTAL_CUE.search(clause):
+            totals.add(r.metric_id)
+        elif "其中" not in text[:start] and any(
+            t.word.startswith("各") and len(t.word) > 1 and t.tag != "r" and t.end <= start for t in toks
+        ):
+            narrowed.add(r.metric_id)
+
+
 def _root(row: Metric) -> str:
     return row.part_of_metric_id or row.metric_id
 
@@ -559,7 +581,10 @@ def _total_of(
 
     def larger(candidates: Sequence[Metric]) -> Metric | None:
         same = [r for r in candidates if r.unit == hit.unit]
-        pick = same[-1] if same else (candidates[-1] if candidates else None)
+        # a count of one thing may divide a count of another (刊发新闻156件，其中…报道48次); amounts
+        # in different measures never do (215个项目 … 其中 1184万千瓦)
+        other = [r for r in candidates if r.unit in COUNT_UNITS and hit.unit in COUNT_UNITS]
+        pick = same[-1] if same else (other[-1] if other else None)
         if pick is None or (pick.unit == hit.unit and pick.value <= hit.value):
             return None
         return pick
@@ -580,34 +605,49 @@ def _total_of(
     if subject.share:
         total = larger([r for r in counts if r.part_of_metric_id is None])
         return total.metric_id if total is not None else None
-    if not subject.own and not subject.change and prev is not None and prev[1].unit == hit.unit:
+    if (
+        not subject.own
+        and not subject.change
+        and not subject.compared
+        and prev is not None
+        and prev[1].unit == hit.unit
+    ):
+        # 分别提高30元和5元: siblings after 分别 are parts of a total before them, not of each other
+        if subject.each and prev[1].part_of_metric_id is None and prev[0].own is not False:
+            return None
         root = next((r for r in earlier if r.metric_id == _root(prev[1])), prev[1])
         if root.value > hit.value and root.unit == hit.unit:
             return root.metric_id
     return None
 
 
-def _link_repeated_parts(rows: list[Metric]) -> list[Metric]:
-    """A later, smaller figure of the same thing, done the same way, in the same part of the
-    report is a part of the first (累计…提交提案266件 … 各党派团体…提交提案78件): a committee reports
-    one total of what it did, and the narrower figures after it are its parts."""
-    first: dict[tuple[str, str, str, str], Metric] = {}
+def _link_repeated_parts(rows: list[Metric], totals: set[str], narrowed: set[str]) -> list[Metric]:
+    """A later, smaller figure of the same thing done the same way is a part of a figure stated as
+    a total (累计…提交提案266件 … 各党派团体…提交提案78件): `totals` are the metrics whose clause says
+    累计/共/共计/合计/总计, `narrowed` those whose clause names who did it before the verb and says
+    no total itself. Both must be in the review; the what, verb and unit must be the same."""
+    first: dict[tuple[str, str, str], Metric] = {}
     out: list[Metric] = []
     for r in rows:
-        key = (r.what or "", r.verb or "", r.unit, r.period)
+        key = (r.what or "", r.verb or "", r.unit)
         total = first.get(key)
         if (
-            r.what is not None
-            and r.verb is not None
-            and r.unit not in _RATE_UNITS
+            total is not None
+            and r.metric_id in narrowed
             and r.part_of_metric_id is None
-            and total is not None
+            and r.period == total.period == "review"
             and total.sentence_id != r.sentence_id
             and total.value > r.value
-            and not r.is_target
         ):
             r = r.model_copy(update={"part_of_metric_id": total.metric_id})
-        elif total is None and r.part_of_metric_id is None:
+        elif (
+            total is None
+            and r.metric_id in totals
+            and r.what is not None
+            and r.verb is not None
+            and r.unit not in _RATE_UNITS
+            and not r.is_target
+        ):
             first[key] = r
         out.append(r)
     return out

@@ -44,6 +44,8 @@ class Subject:
     share: bool  # the number follows 占: a part stated as its share of a whole
     stock: bool  # the number is what exists already (现有8个, 已有, 累计): not a goal
     linked: bool = False  # a linking or change verb stands before it (…，达到11.67万亿元): it goes on a subject
+    compared: bool = False  # it is the base of a comparison (比1952年的73亿元, 由89个增加到): no part of anything
+    each: bool = False  # 分别 stands before it: the numbers after 分别 are siblings, not parts of one another
 
 
 # Tags that can sit inside a noun phrase. jieba: n* nouns, vn verbal nouns, an adjectival nouns,
@@ -87,13 +89,14 @@ _CHANGE = frozenset(
         "回落",
     }
 )
-_STOCK = frozenset({"现有", "已有", "累计", "现存", "存量", "总计", "累积"})
+_STOCK = frozenset({"现有", "已有", "累计", "现存", "存量", "累积"})
 _LINK = frozenset(
     {"达", "达到", "为", "是", "至", "到", "超过", "超", "约", "近", "共", "共计", "合计", "总计", "分别", "均",
      "突破", "保持", "保持在", "控制", "控制在", "占", "比", "比上年", "同比", "年均", "平均", "累计", "现有",
      "已有", "已", "已经", "持续保持", "继续保持", "逾", "多达", "不到", "不足", "超出", "高于", "低于",
      "仅", "只有", "有", "了", "又", "再",
-     "要", "将", "应", "能", "可", "需", "须", "必须", "力争", "争取", "确保", "预计", "拟"}
+     "要", "将", "应", "能", "可", "需", "须", "必须", "力争", "争取", "确保", "预计", "拟", "定为", "确定为",
+     "共有", "计"}
 )  # fmt: skip
 _TAIL_VERBS = frozenset({"达", "达到", "为", "占", "保持", "突破", "持续保持", "继续保持"})
 _TAIL_TAGS = ("d", "p", "ul", "f", "m")
@@ -127,7 +130,7 @@ def sentence_tokens(seg: Segmentation, start: int, end: int) -> list[Token]:
         if (s, e) != (seg.starts[i], seg.starts[i + 1]):
             word = word[s - seg.starts[i] : e - seg.starts[i]]
         # full-width digits come one per token tagged x: they are numerals
-        tag = "m" if seg.tags[i] == "x" and word.isdigit() else seg.tags[i]
+        tag = "m" if seg.tags[i] == "x" and (word.isdigit() or word in ("○", "〇")) else seg.tags[i]
         out.append(Token(word, tag, s - start, e - start))
         i += 1
     return out
@@ -422,9 +425,12 @@ def find_subject(
     # the tail between the phrase and the number
     j = before[-1] if before else -1
     tail_verb: str | None = None
-    change = share = stock = False
+    change = share = stock = compared = each = False
     while j >= 0 and toks[j].start >= clause_floor:
         tok = toks[j]
+        if not tok.word.strip():
+            j -= 1
+            continue
         if tok.tag == "t" and j > 0 and toks[j - 1].tag == "p":
             j -= 2  # 比去年, 由上年
             continue
@@ -437,10 +443,15 @@ def find_subject(
         if tok.tag == "q" and j > 1 and toks[j - 1].tag == "m" and toks[j - 2].word == "每":
             j -= 3  # 平均每50公斤提高7.4元
             continue
+        if tok.word == "年" and j > 0 and toks[j - 1].tag == "m":
+            j -= 2  # 一九八一年比一九八○年增长: a year between the phrase and the number
+            continue
         if tok.word in _LINK or tok.word in _CHANGE or tok.tag in _TAIL_TAGS:
             if tok.word in _CHANGE:
                 change = True
             share = share or tok.word == "占"
+            compared = compared or tok.word in ("比", "由", "从", "较", "比上年", "同比")
+            each = each or tok.word == "分别"
             stock = stock or tok.word in _STOCK
             if tail_verb is None and (tok.word in _CHANGE or tok.word in _TAIL_VERBS):
                 tail_verb = tok.word[-2:] if tok.word in ("持续保持", "继续保持") else tok.word
@@ -472,12 +483,15 @@ def find_subject(
                 change=change,
                 share=share,
                 stock=stock,
+                compared=compared,
+                each=each,
             )
     if before_what:
+        head = _head(toks, first, last, words)
         return Subject(
-            before_what, _head(toks, first, last, words), verb or event_word or tail_verb, True, change, share, stock
+            before_what, head, verb or event_word or tail_verb, True, change, share, stock, compared=compared, each=each
         )
     if counts and after and _verb(toks[after[0]]):
         w = toks[after[0]].word  # 3.58亿人参保: the people who did it
-        return Subject(w, w, w, True, change, share, stock)
-    return Subject(None, None, verb or tail_verb, False, change, share, stock, tail_verb is not None)
+        return Subject(w, w, w, True, change, share, stock, compared=compared, each=each)
+    return Subject(None, None, verb or tail_verb, False, change, share, stock, tail_verb is not None, compared, each)

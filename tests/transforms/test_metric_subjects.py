@@ -131,7 +131,8 @@ def test_a_sentence_opened_by_qizhong_divides_the_total_of_the_sentence_before()
 def test_a_narrower_figure_of_the_same_thing_later_in_the_report_is_a_part_of_the_first() -> None:
     rows = sentences_of(
         "累计开展重大协商议政活动32项、提交提案266件。",
-        "各党派团体在政协各类协商议政活动中发言53人次，提交提案78件。",
+        "一年来，各党派团体在政协各类协商议政活动中发言53人次，提交提案78件。",
+        part="review",
     )
     assert [(r.surface, r.what, r.verb, r.part_of_metric_id) for r in rows] == [
         ("32项", "重大协商议政活动", "开展", None),
