@@ -359,6 +359,25 @@ def _phrase_after(toks: Sequence[Token], j: int) -> tuple[int, int]:
     return first, last
 
 
+def _event_after(toks: Sequence[Token], k: int) -> tuple[str, int, int] | None:
+    """(verb, first, last) of what is done after a count of occasions: 4次在全国政协大会上作交流发言
+    → (作, 交流发言). A 在…上/中 phrase and adverbs before the verb are skipped; the phrase after
+    it runs to the end of the clause, nouns and verbs of the event only."""
+    n = len(toks)
+    while k < n and (toks[k].tag in ("d", "p", "f", "t") or _nominal(toks[k])) and toks[k].word not in "，。；：":
+        k += 1
+    if k >= n or toks[k].tag not in _VERB:
+        return None
+    verb_at = k
+    k += 1
+    first = k
+    while k < n and (_nominal(toks[k]) or toks[k].tag in _VERB) and toks[k].word not in GOVERNING_VERBS:
+        k += 1
+    if k == first or (k < n and toks[k].word not in "，。；：,;:！？"):
+        return None
+    return _verb_word(toks, verb_at, 0), first, k - 1
+
+
 def _verb_after(toks: Sequence[Token], k: int) -> str | None:
     """The verb the phrase ending before token k is the subject of: 成果得到…批示 → 批示 when a
     verb follows the agent, 获 …; adverbs and a 在… phrase before it are skipped."""
@@ -468,6 +487,23 @@ def find_subject(
     while first <= last and toks[last].word in _TRIM_END and last > first:
         last -= 1
         before_what = text[toks[first].start : toks[last].end]
+    if first == last and toks[first].tag == "t" and not (first > 0 and toks[first - 1].word in GOVERNING_VERBS):
+        before_what = ""  # 先后4次: a time word alone is when, not what
+    if unit in _FREQUENCY and after and verb is None and event_word is None:
+        found = _event_after(toks, after[0])
+        if found is not None:  # (委员)4次在省政协全会上作大会发言: the occasions counted follow the number
+            e_verb, e_first, e_last = found
+            return Subject(
+                text[toks[e_first].start : toks[e_last].end],
+                _head(toks, e_first, e_last, words),
+                e_verb,
+                True,
+                change,
+                share,
+                stock,
+                compared=compared,
+                each=each,
+            )
     if after and (counts or before_what == "" or (event_word is not None and before_what == event_word)):
         a_first, a_last = _phrase_after(toks, after[0])
         if a_first <= a_last:

@@ -67,6 +67,9 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
             [("38家", "专家型、服务型、联谊型委员工作室", "工作室", "打造")],
         ),
         ("组织专题读书班2期", [("2期", "专题读书班", "读书班", "组织")]),
+        # the occasions counted come after the number (召开常委会议4次 has them before)
+        ("先后4次在全国政协大会上作交流发言", [("4次", "交流发言", "发言", "作")]),
+        ("召开常委会议4次，听取和审议报告", [("4次", "常委会议", "会议", "召开")]),
         # a title is taken whole, never cut
         (
             "举办“翰墨书金句”书法作品展3场",
