@@ -1,8 +1,9 @@
 -- v_indicator_series: one row per (indicator, region, year): the target set for the year beside the actual reported for it, and the gap
 create or replace view v_indicator_series as
+-- a part of another metric (其中…) is left out: its total carries it, and a sum would count it twice
 with metric as (
     select * from metrics
-    where indicator is not null
+    where indicator is not null and part_of_metric_id is null
 ),
 
 document as (

@@ -1,8 +1,9 @@
 -- v_indicator_values: one row per indicator value (a metric mapped to an indicator), with its document's region and year
 create or replace view v_indicator_values as
+-- a part of another metric (其中…) is left out: its total carries it, and a sum would count it twice
 with metric as (
     select * from metrics
-    where indicator is not null
+    where indicator is not null and part_of_metric_id is null
 ),
 
 document as (

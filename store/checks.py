@@ -29,6 +29,7 @@ EXPECTED_VIEWS = (
     "v_formula_usage",
     "v_indicator_series",
     "v_indicator_values",
+    "v_metric_counts",
     "v_quoted_term_adoption",
     "v_term_trends",
     "v_theme_share",

@@ -27,6 +27,8 @@ from transforms.numbers import (
     parse_chinese,
     split_chinese_multiplier,
 )
+from transforms.segment import Segmentation, UserWord, segment_text
+from transforms.subjects import Subject, Token, find_subject, sentence_tokens
 
 METRICS_SCHEMA = pa.schema(
     [
@@ -180,9 +182,6 @@ _NON_SUBJECT = re.compile(
 _CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
 _RATE_LIST = re.compile(r"((?:[\u4e00-\u9fff]{1,6}率)(?:[、和及与](?:[\u4e00-\u9fff]{1,6}率))+)[^，；：,;:]{0,6}$")
 _WHAT_AFTER = re.compile(r"^[\u4e00-\u9fff“”]{1,12}")
-_WHAT_TRIM = re.compile(
-    r"^(?:其中|共|累计|总计|合计|全年|约|近|达|了|的|各类|各项)+|(?:共|累计|约|近|达到|达|分别|均|总数|总量|数量|人数)+$"
-)
 _WHAT_STOP = re.compile(
     r"被|获|得到|在|参与|参加|提出|投入|的|和|等|受到|纳入|入选|实现|完成|覆盖|累计|分别|其中|"
     r"比|较|同比|增长|增加|下降|达到|达|为|是|向|经|由|对|从|到|,|，"
@@ -378,23 +377,6 @@ def _what_after(text: str, hit: _Hit) -> str | None:
     return chunk or None
 
 
-def _what_verb_before(local: str) -> tuple[str | None, str | None]:
-    """(what, verb) from the text between the last clause boundary or quantity and the number:
-    提交提案 → (提案, 提交); 撬动社会资金 → (社会资金, 撬动)."""
-    verb: str | None = None
-    what = local
-    found = list(_VERB_RE.finditer(local))
-    last = found[-1] if found else None
-    if last is not None:
-        verb = last.group()
-        after = local[last.end() :]
-        what = after if _has_subject(after) else local[: last.start()]
-    what = _WHAT_TRIM.sub("", what.strip("、“”（）() ")).strip("、“”（）() ")
-    if len(what) > 16:
-        what = what[-16:]
-    return (what or None), verb
-
-
 def _local(text: str, hits: Sequence[_Hit], i: int) -> str:
     floor = hits[i - 1].end if i > 0 else 0
     segment = text[floor : hits[i].start]
@@ -425,17 +407,25 @@ def extract_metrics(
     sentences: Sequence[Sentence],
     sections: Sequence[Section],
     indicators: Sequence[Indicator] = (),
+    seg: Segmentation | None = None,
+    user_words: tuple[UserWord, ...] = (),
 ) -> list[Metric]:
     """One row per quantity mentioned in the report body; `char_start`/`char_end` index the
     document text (sentence offsets plus the position in the sentence). `period` is the part of
     the section the sentence is in; `indicator` comes from `indicators`
-    (seeds/reference/indicators.csv)."""
+    (seeds/reference/indicators.csv). `what`, `what_head` and `verb` are read from the document's
+    tokens `seg` (segment_text of the document text, tokenized once by the pipeline; without it
+    each sentence with a quantity is tokenized here with `user_words`). `part_of_metric_id`
+    links a part (其中…, 15个问题已解决12个) to its total, so that sums count it once."""
     part_of: dict[int, Part] = {s.section_id: s.part for s in sections}
     rows: list[Metric] = []
     carry = False
     carry_section: int | None = None
     after_past = False  # the sentence before, in the same section, looked back (过去一年 …)
     prev_section: int | None = None
+    prev_rows: list[Metric] = []  # the quantities of the last sentence that had any, in this section
+    totals: set[str] = set()  # metrics stated as a total (累计…, 共…)
+    narrowed: set[str] = set()  # metrics whose clause names who did it (各党派团体…提交提案78件)
     for sent in sentences:
         text = sent.text
         period: Part = part_of.get(sent.section_id, "other")
@@ -443,9 +433,18 @@ def extract_metrics(
             carry = False
         if prev_section != sent.section_id:
             after_past = False
+            prev_rows = []
         hits = scan_quantities(text)
         if hits:
-            _emit(rows, doc_id, sent, hits, period, (carry, after_past), indicators)
+            if seg is None:
+                own = segment_text(text, user_words)
+                toks = sentence_tokens(own, 0, len(text))
+            else:
+                toks = sentence_tokens(seg, sent.char_start, sent.char_end)
+            first = len(rows)
+            _emit(rows, doc_id, sent, hits, period, (carry, after_past), indicators, toks, user_words, prev_rows)
+            _mark_scope(text, sent.char_start, rows[first:], toks, totals, narrowed)
+            prev_rows = rows[first:]
         # a list opened by "…目标是：" carries its target cue through the ；-separated items
         if _LIST_OPENER.search(text) and _TARGET_CUE.search(text):
             carry, carry_section = True, sent.section_id
@@ -453,7 +452,12 @@ def extract_metrics(
             carry = False
         after_past = _PAST_CUE.search(text) is not None and _TARGET_CUE.search(text) is None
         prev_section = sent.section_id
-    return rows
+    return _link_repeated_parts(rows, totals, narrowed)
+
+
+_RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
+# "…266件提案中，": the number is the whole the clauses after it divide
+_IN_TOTAL = re.compile(r"[^，；。：,;:]{0,12}中[，,：:]")
 
 
 def _emit(
@@ -464,28 +468,37 @@ def _emit(
     period: Part,
     state: tuple[bool, bool],
     indicators: Sequence[Indicator],
+    toks: Sequence[Token],
+    user_words: tuple[UserWord, ...],
+    prev_rows: Sequence[Metric],
 ) -> None:
     text = sent.text
-    prev_what: str | None = None
+    first_row = len(rows)
+    prev: tuple[Subject, Metric] | None = None
     for i, hit in enumerate(hits):
         local = _local(text, hits, i)
-        what, verb = _what_verb_before(local)
+        floor = hits[i - 1].end if i > 0 else 0
+        counts = hit.unit in COUNT_UNITS or hit.unit == ""
+        subject = find_subject(text, toks, hit.start, hit.end, floor, hit.unit, counts, user_words)
+        what, head, verb = subject.what, subject.head, subject.verb
+        if not subject.own and prev is not None and (prev[1].unit == hit.unit or subject.linked):
+            what, head = prev[1].what, prev[1].what_head  # 编发信息467篇，被…分别采用38篇、77篇: the same thing
+        if verb is None and prev is not None and prev[1].unit not in _RATE_UNITS and hit.unit not in _RATE_UNITS:
+            verb = prev[1].verb  # 评选优秀委员51名，优秀界别组5个: the verb goes on
         after = _what_after(text, hit) if hit.unit in COUNT_UNITS else None
-        if after:
-            what = after  # 办理1069件提案, 选树61个典型案例: the counted noun follows the counter
-        elif i > 0 and (local.startswith("被") or local.strip("、和及与分别为是 ") == ""):
-            what = prev_what  # 编发信息467篇，被…分别采用38篇、77篇: the same thing again
-        prev_what = what
         context = _context_before(text, hits, i)
         tail = text[hit.end :]
         rest_of_clause = _CLAUSE_SPLIT.split(tail)[0]
         clause = context + hit.surface + rest_of_clause
         window = text[: hit.end] + rest_of_clause
         target = _is_target(window, clause, period, *state)
+        if subject.stock and not _TARGET_CUE.search(clause):
+            target = False  # 在现有8个…的基础上: what exists already is not a goal
         if tail.startswith("的"):  # 8%左右的国内生产总值增长目标
             context += "＃" + _CLAUSE_SPLIT.split(tail)[0]
         elif after:
             context += "＃" + after
+        part_of = _total_of(text, sent.char_start, hit, subject, rows[first_row:], prev, prev_rows)
         # 办结率、满意率达100%: one number, one row per rate it is stated for
         rate_list = _RATE_LIST.search(local) if hit.unit == "%" else None
         if rate_list:
@@ -511,9 +524,130 @@ def _emit(
                     unit=hit.unit,
                     qualifier=hit.qualifier,
                     what=name,
+                    what_head=head if name == what else name,
                     verb=verb,
+                    part_of_metric_id=part_of,
                     period=period,
                     indicator=indicator,
                     is_target=target,
                 )
             )
+        prev = (subject, rows[-1])
+
+
+_TOTAL_CUE = re.compile(r"累计|共计|合计|总计|共有|共")
+
+
+def _mark_scope(
+    text: str, base: int, rows: Sequence[Metric], toks: Sequence[Token], totals: set[str], narrowed: set[str]
+) -> None:
+    """Which quantities of a sentence are stated as totals (累计, 共 … in their clause) and which as
+    the share of a group the sentence names as its subject with 各 (各党派团体…提交提案78件)."""
+    for r in rows:
+        start = r.char_start - base
+        clause = _CLAUSE_SPLIT.split(text[:start])[-1]
+        if _TOTAL_CUE.search(clause):
+            totals.add(r.metric_id)
+        elif "其中" not in text[:start] and any(
+            t.word.startswith("各") and len(t.word) > 1 and t.tag != "r" and t.end <= start for t in toks
+        ):
+            narrowed.add(r.metric_id)
+
+
+def _root(row: Metric) -> str:
+    return row.part_of_metric_id or row.metric_id
+
+
+def _total_of(
+    text: str,
+    base: int,
+    hit: _Hit,
+    subject: Subject,
+    earlier: Sequence[Metric],
+    prev: tuple[Subject, Metric] | None,
+    prev_rows: Sequence[Metric],
+) -> str | None:
+    """The metric_id of the total this quantity is a part of, or None. A share or rate (办结率
+    98%, 占比30%) is its own figure, never a part. Parts are:
+    - what follows 其中 in the sentence: part of the last count before 其中 (in the unit of the
+      part when there is one), or of the sentence before when 其中 opens the sentence;
+    - what follows "…N个X中，": part of N;
+    - a number after 占 (出口100亿元，机电产品占60亿元);
+    - a number whose clause names nothing and is no change (15个问题已解决12个; 编发信息467篇，
+      被…采用38篇), smaller than the number whose subject it borrows."""
+    if hit.unit in _RATE_UNITS:
+        return None
+    counts = [r for r in earlier if r.unit not in _RATE_UNITS]
+
+    def larger(candidates: Sequence[Metric]) -> Metric | None:
+        same = [r for r in candidates if r.unit == hit.unit]
+        # a count of one thing may divide a count of another (刊发新闻156件，其中…报道48次); amounts
+        # in different measures never do (215个项目 … 其中 1184万千瓦)
+        other = [r for r in candidates if r.unit in COUNT_UNITS and hit.unit in COUNT_UNITS]
+        pick = same[-1] if same else (other[-1] if other else None)
+        if pick is None or (pick.unit == hit.unit and pick.value <= hit.value):
+            return None
+        return pick
+
+    q = text.rfind("其中", 0, hit.start)
+    if q >= 0:
+        before_q = [r for r in counts if r.char_end - base <= q]
+        total = larger([r for r in before_q if r.part_of_metric_id is None])
+        if total is None and not before_q and not text[:q].strip("，,　 "):
+            total = larger([r for r in prev_rows if r.unit not in _RATE_UNITS and r.part_of_metric_id is None])
+        if total is not None:
+            return total.metric_id
+    for r in reversed(counts):
+        if r.part_of_metric_id is None and _IN_TOTAL.match(text, r.char_end - base):
+            total = larger([r])
+            if total is not None:
+                return total.metric_id
+    if subject.share:
+        total = larger([r for r in counts if r.part_of_metric_id is None])
+        return total.metric_id if total is not None else None
+    if (
+        not subject.own
+        and not subject.change
+        and not subject.compared
+        and prev is not None
+        and prev[1].unit == hit.unit
+    ):
+        # 分别提高30元和5元: siblings after 分别 are parts of a total before them, not of each other
+        if subject.each and prev[1].part_of_metric_id is None and prev[0].own is not False:
+            return None
+        root = next((r for r in earlier if r.metric_id == _root(prev[1])), prev[1])
+        if root.value > hit.value and root.unit == hit.unit:
+            return root.metric_id
+    return None
+
+
+def _link_repeated_parts(rows: list[Metric], totals: set[str], narrowed: set[str]) -> list[Metric]:
+    """A later, smaller figure of the same thing done the same way is a part of a figure stated as
+    a total (累计…提交提案266件 … 各党派团体…提交提案78件): `totals` are the metrics whose clause says
+    累计/共/共计/合计/总计, `narrowed` those whose clause names who did it before the verb and says
+    no total itself. Both must be in the review; the what, verb and unit must be the same."""
+    first: dict[tuple[str, str, str], Metric] = {}
+    out: list[Metric] = []
+    for r in rows:
+        key = (r.what or "", r.verb or "", r.unit)
+        total = first.get(key)
+        if (
+            total is not None
+            and r.metric_id in narrowed
+            and r.part_of_metric_id is None
+            and r.period == total.period == "review"
+            and total.sentence_id != r.sentence_id
+            and total.value > r.value
+        ):
+            r = r.model_copy(update={"part_of_metric_id": total.metric_id})
+        elif (
+            total is None
+            and r.metric_id in totals
+            and r.what is not None
+            and r.verb is not None
+            and r.unit not in _RATE_UNITS
+            and not r.is_target
+        ):
+            first[key] = r
+        out.append(r)
+    return out

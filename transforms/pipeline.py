@@ -87,10 +87,10 @@ def process(
     )
     sentences = split_sentences(doc_id, text, sections)
     lap("structure")
-    # Segmented once; terms, keywords and entities all read these tokens.
+    # Segmented once; metrics, entities, terms and keywords all read these tokens.
     seg = segment_text(text, resources.user_words)
     lap("segment")
-    metrics = extract_metrics(doc_id, sentences, sections, resources.indicators)
+    metrics = extract_metrics(doc_id, sentences, sections, resources.indicators, seg, resources.user_words)
     lap("metrics")
     entity_mentions = extract_entities(
         doc_id,

@@ -179,6 +179,12 @@ def segment_text(text: str, words: tuple[UserWord, ...]) -> Segmentation:
     return _segmentation(built.tokenizer.tag(text, HMM), built.tags)
 
 
+def search_words(word: str, words: tuple[UserWord, ...]) -> list[str]:
+    """The shorter dictionary words inside `word` and the word itself, as jieba's search-engine
+    mode cuts it (社情民意信息 → 民意, 社情民意, 信息), from the same configured tokenizer."""
+    return list(_built(words).tokenizer.cut_for_search(word, HMM))
+
+
 def reference_tokenizer(words: tuple[UserWord, ...]) -> Any:
     """jieba's posseg on an explicitly built `jieba.Tokenizer` with the same user words: the
     reference `segment_text` is checked against. Built once per process and dictionary."""

@@ -51,6 +51,9 @@ def con() -> duckdb.DuckDBPyConnection:
                value_high=Decimal("6.5"), qualifier="range", is_target=True, period="plan")  # fmt: skip
     add_metric(con, "ningbo", 1, indicator="gdp_growth", surface="5.5%", value=Decimal("5.5"))
     add_metric(con, "yuyao", 0, indicator="proposals_submitted", surface="266件", value=Decimal(266), unit="件")
+    # the parties' 78 of the 266: a part, carried by its total (a sum over the view would say 344)
+    add_metric(con, "yuyao", 1, indicator="proposals_submitted", surface="78件", value=Decimal(78), unit="件",
+               part_of_metric_id="yuyao:0")  # fmt: skip
     con.execute((SQL / "v_indicator_values.sql").read_text(encoding="utf-8"))
     return con
 

@@ -1,0 +1,77 @@
+"""v_metric_counts: what a body counted in a year, by head noun and unit, parts counted once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+SQL = Path(__file__).resolve().parents[2] / "sql"
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def add_document(con: duckdb.DuckDBPyConnection, doc_id: str, **cols: object) -> None:
+    row = {
+        "doc_id": doc_id, "source_uri": f"file:///{doc_id}", "source_name": doc_id, "content_sha256": doc_id,
+        "media_type": "text", "script": "simplified", "char_count": 0, "text": "", "transform_version": "t",
+        "run_id": "r", "ingested_at": NOW, **cols,
+    }  # fmt: skip
+    con.execute(f"insert into documents ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def add_metric(con: duckdb.DuckDBPyConnection, doc_id: str, n: int, surface: str, value: str, unit: str,
+               what_head: str | None, **cols: object) -> None:  # fmt: skip
+    row = {
+        "metric_id": f"{doc_id}:{n}", "doc_id": doc_id, "sentence_id": n, "char_start": 10 * n,
+        "char_end": 10 * n + len(surface), "surface": surface, "number_text": value, "unit_text": unit,
+        "value": Decimal(value), "value_high": None, "unit": unit, "qualifier": None, "what": what_head,
+        "what_head": what_head, "verb": None, "part_of_metric_id": None, "period": "review", "indicator": None,
+        "is_target": False, **cols,
+    }  # fmt: skip
+    con.execute(f"insert into metrics ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
+    add_document(con, "y2023", issuer="政协余姚市委员会", review_year=2023, plan_year=2024)
+    add_document(con, "y2024", issuer="政协余姚市委员会", review_year=2024)
+    add_document(con, "anon", issuer=None)
+    # 2023: 提交提案266件 … 各党派团体提交提案78件 (a part); 交办提案167件，其中重点提案17件 (a part)
+    add_metric(con, "y2023", 0, "266件", "266", "件", "提案")
+    add_metric(con, "y2023", 1, "78件", "78", "件", "提案", part_of_metric_id="y2023:0")
+    add_metric(con, "y2023", 2, "167件", "167", "件", "提案")
+    add_metric(con, "y2023", 3, "17件", "17", "件", "提案", part_of_metric_id="y2023:2")
+    add_metric(con, "y2023", 4, "100%", "100", "%", "办结率")  # a rate has no sum
+    add_metric(con, "y2023", 5, "6次", "6", "次", "视察")
+    add_metric(con, "y2023", 6, "300件", "300", "件", "提案", is_target=True, period="plan")  # a goal for 2024
+    add_metric(con, "y2024", 0, "4次", "4", "次", "视察")
+    add_metric(con, "y2024", 1, "2次", "2", "次", "视察")
+    add_metric(con, "anon", 0, "5个", "5", "个", None)
+    con.execute((SQL / "v_metric_counts.sql").read_text(encoding="utf-8"))
+    return con
+
+
+def test_a_body_s_year_in_numbers_adds_each_thing_once(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        "select * from v_metric_counts order by issuer nulls last, year, what_head, is_target"
+    ).fetchall()
+    assert rows == [
+        ("政协余姚市委员会", 2023, "办结率", "%", False, None, 1, 0, 1),
+        ("政协余姚市委员会", 2023, "提案", "件", False, Decimal(433), 2, 2, 1),  # 266 + 167, not 528
+        ("政协余姚市委员会", 2023, "视察", "次", False, Decimal(6), 1, 0, 1),
+        ("政协余姚市委员会", 2024, "提案", "件", True, Decimal(300), 1, 0, 1),
+        ("政协余姚市委员会", 2024, "视察", "次", False, Decimal(6), 2, 0, 1),
+        (None, None, None, "个", False, Decimal(5), 1, 0, 1),
+    ]
+
+
+def test_the_view_runs_on_an_empty_warehouse() -> None:
+    con = duckdb.connect()
+    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
+    con.execute((SQL / "v_metric_counts.sql").read_text(encoding="utf-8"))
+    assert con.execute("select count(*) from v_metric_counts").fetchall() == [(0,)]

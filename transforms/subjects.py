@@ -1,0 +1,533 @@
+"""What a quantity counts: the noun phrase (`what`), its head noun (`what_head`) and the verb
+that acts on it (`verb`), read from a sentence's jieba tokens and tags (transforms/segment.py).
+
+The phrase is built from whole tokens, so it never cuts a word, and a 《title》, “quotation” or
+（aside） is taken or left whole. Three places hold the counted thing:
+
+- after a measure word: 办理1069件提案, 选树61个典型案例, 6个委员调研小组提出… (a count only:
+  1500余万元投入民生领域 does not count 民生领域);
+- before the number, after the verb that governs it: 提交提案266件, 开展委员荐书、线上读书等活动78场
+  (a coordinated list is one phrase), 补助资金由上年46亿元增加到92亿元 (the linking words and
+  comparisons between phrase and number are skipped);
+- after the number as a verb, when neither gives a noun: 3.58亿人参保.
+
+A number whose clause names nothing (被…分别采用38篇、77篇) counts what the quantity before it in the
+sentence counts; the caller decides that (`Subject.own` is False).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from transforms.segment import Segmentation, UserWord, search_words
+
+
+class Token(NamedTuple):
+    """One jieba token of a sentence; `start`/`end` index the sentence text."""
+
+    word: str
+    tag: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Subject:
+    what: str | None
+    head: str | None
+    verb: str | None
+    own: bool  # False when the clause names nothing the number counts
+    change: bool  # the number is a change of something (增加300亿元, 提高两个百分点), not an amount of it
+    share: bool  # the number follows 占: a part stated as its share of a whole
+    stock: bool  # the number is what exists already (现有8个, 已有, 累计): not a goal
+    linked: bool = False  # a linking or change verb stands before it (…，达到11.67万亿元): it goes on a subject
+    compared: bool = False  # it is the base of a comparison (比1952年的73亿元, 由89个增加到): no part of anything
+    each: bool = False  # 分别 stands before it: the numbers after 分别 are siblings, not parts of one another
+
+
+# Tags that can sit inside a noun phrase. jieba: n* nouns, vn verbal nouns, an adjectival nouns,
+# b distinguishing words (重大, 现有 is handled apart), a adjectives, j abbreviations, k suffixes
+# (联谊型), l idioms, s places, eng Latin words (5G), q measure words inside names (宁波市级).
+_NOMINAL = ("n", "vn", "an", "b", "a", "j", "k", "l", "s", "eng", "q", "g", "t", "zg", "nz", "nt", "ns", "nr", "ng")
+# Verbs that govern the counted thing in reports, whatever tag jieba gives them without HMM
+# (联系/n, 办理/n, 惠及/ns, 建设/vn): one before a phrase is the action, not part of the name.
+GOVERNING_VERBS = frozenset(
+    {"开展", "举办", "举行", "召开", "组织", "提交", "提出", "提供", "收到", "征集", "立案", "交办", "办结", "办复",
+     "答复", "办理", "采用", "采纳", "录用", "报送", "编发", "刊发", "发表", "完成", "形成", "建立", "建成", "建设",
+     "成立", "开设", "培训", "服务", "惠及", "帮助", "解决", "调解", "化解", "推动", "助推", "撬动", "引进", "吸引",
+     "投入", "安排", "下达", "筹集", "新增", "新建", "评选", "表彰", "整改", "参与", "参加", "走访", "联系", "慰问",
+     "接待", "发放", "捐赠", "募集", "出台", "制定", "修订", "完善", "部署", "打造", "选树", "培育", "认定", "获批",
+     "收集", "发动", "编纂", "整治", "改造", "实施", "推出", "设立", "组建", "印发", "发布", "建", "拨付", "带动",
+     "吸纳", "审议", "助解", "覆盖", "减免", "发行", "支持", "实现", "促成", "转移", "优化", "培养", "输送", "研究部署",
+     "抓好", "建好", "办好", "用好", "管好", "扩大"}
+)  # fmt: skip
+_VERB = ("v", "vd", "vi", "vg", "z", "ad")  # z: state words that jieba gives to some verbs (紧盯)
+_COORD = frozenset({"、", "和", "与", "及", "或", "以及", "或者"})
+_BRACKETS = {"”": "“", "》": "《", "）": "（", ")": "(", "’": "‘", "」": "「"}
+_OPENERS = {v: k for k, v in _BRACKETS.items()}
+# Between the phrase and the number: linking and change verbs, qualifiers, comparisons (比上年,
+# 由上年) and adverbs. Their verb (提高, 达) is the metric's verb when nothing else governs it.
+_CHANGE = frozenset(
+    {
+        "增长",
+        "增加",
+        "提高",
+        "下降",
+        "降低",
+        "减少",
+        "增至",
+        "降至",
+        "降到",
+        "提高到",
+        "增加到",
+        "扩大到",
+        "扩大",
+        "上升",
+        "回落",
+    }
+)
+_STOCK = frozenset({"现有", "已有", "累计", "现存", "存量", "累积"})
+_LINK = frozenset(
+    {"达", "达到", "为", "是", "至", "到", "超过", "超", "约", "近", "共", "共计", "合计", "总计", "分别", "均",
+     "突破", "保持", "保持在", "控制", "控制在", "占", "比", "比上年", "同比", "年均", "平均", "累计", "现有",
+     "已有", "已", "已经", "持续保持", "继续保持", "逾", "多达", "不到", "不足", "超出", "高于", "低于",
+     "仅", "只有", "有", "了", "又", "再",
+     "要", "将", "应", "能", "可", "需", "须", "必须", "力争", "争取", "确保", "预计", "拟", "定为", "确定为",
+     "共有", "计"}
+)  # fmt: skip
+_TAIL_VERBS = frozenset({"达", "达到", "为", "占", "保持", "突破", "持续保持", "继续保持"})
+_TAIL_TAGS = ("d", "p", "ul", "f", "m")
+# The measure words that count times or occasions: the thing done is what they count (委员视察6次).
+COUNTERS = frozenset(
+    {"人", "名", "位", "户", "人次", "家", "次", "场", "场次", "期", "轮", "批次", "家次", "户次", "件次"}
+)  # people, households and occasions: an event verb before them is what they count (视察6次, 就业36万人)
+_FREQUENCY = frozenset({"次", "场", "人次", "场次", "期", "轮", "批次", "家次", "户次", "件次"})
+# Counters of things (not of people, money or occasions): a verb right before such a number
+# governs it (已解决12个), it is not the thing counted.
+_OBJECT_COUNTERS = frozenset(
+    {"个", "件", "项", "篇", "条", "家", "所", "座", "套", "部", "本", "种", "处", "台", "辆", "份", "册", "幅",
+     "首", "张", "株", "棵", "支", "宗", "笔", "艘", "架", "只", "头", "例"}
+)  # fmt: skip
+# Words that end a phrase without being part of what is counted.
+_TRIM_END = frozenset({"数量", "总量", "总数", "人数", "规模", "目标", "调控目标", "预期目标"})
+# Words after the counted noun that say how many of it, not what it is (52个贫困县全部摘帽).
+_NOT_IN_PHRASE = frozenset({"全部", "全都", "均", "都", "共", "已", "已经", "全"})
+_PASSIVE = frozenset({"被", "得到", "受到", "获得", "经"})
+
+
+def sentence_tokens(seg: Segmentation, start: int, end: int) -> list[Token]:
+    """The tokens of document text [start, end) from the document's segmentation, with offsets
+    relative to `start` (a token cut by a boundary is clipped to it)."""
+    out: list[Token] = []
+    i = max(0, bisect_right(seg.starts, start) - 1)
+    n = len(seg.words)
+    while i < n and seg.starts[i] < end:
+        s, e = max(seg.starts[i], start), min(seg.starts[i + 1], end)
+        word = seg.words[i]
+        if (s, e) != (seg.starts[i], seg.starts[i + 1]):
+            word = word[s - seg.starts[i] : e - seg.starts[i]]
+        # full-width digits come one per token tagged x: they are numerals
+        tag = "m" if seg.tags[i] == "x" and (word.isdigit() or word in ("○", "〇")) else seg.tags[i]
+        out.append(Token(word, tag, s - start, e - start))
+        i += 1
+    return out
+
+
+def _nominal(tok: Token) -> bool:
+    return tok.tag.startswith("n") or tok.tag in _NOMINAL
+
+
+def _verb(tok: Token) -> bool:
+    return tok.tag in _VERB and tok.word not in _STOCK
+
+
+def _bracket_start(toks: Sequence[Token], j: int, floor: int) -> int | None:
+    """Index of the opener matching the closer at j, or None when it is not in the clause."""
+    opener = _BRACKETS[toks[j].word[-1]]
+    k = j - 1
+    while k >= 0 and toks[k].start >= floor:
+        if toks[k].word in "，。；：" and opener not in "《“":
+            return None
+        if toks[k].word.startswith(opener):
+            return k
+        k -= 1
+    return None
+
+
+def _bracket_end(toks: Sequence[Token], j: int) -> int | None:
+    closer = _OPENERS[toks[j].word[0]]
+    for k in range(j + 1, min(len(toks), j + 40)):
+        if toks[k].word.endswith(closer):
+            return k
+    return None
+
+
+def _is_governing(toks: Sequence[Token], k: int, floor: int) -> bool:
+    """A verb that takes the phrase after it as its object: a verb of the report lexicon, or any
+    verb that does not stand between two nouns (沉浸式宣讲活动, 协商纪要 are names, not actions)."""
+    tok = toks[k]
+    if tok.word in _STOCK or tok.word in _LINK:
+        return False
+    left = toks[k - 1] if k > 0 and toks[k - 1].start >= floor else None
+    if left is not None and left.word and left.word[-1] in "”》" and tok.word not in GOVERNING_VERBS:
+        return False  # “八闽书房”辐射人群: a name and what it does, not an action on a phrase
+    if left is not None and left.word == "、":
+        # inside a list (政策文件、实施意见) unless the 、 follows the quantity before (32项、提交提案266件)
+        return k < 2 or toks[k - 2].start < floor or toks[k - 2].tag == "m" or toks[k - 2].end <= floor
+    if left is not None and left.word in ("等", "的") and not (tok.tag == "v" and tok.word in GOVERNING_VERBS):
+        return False  # 等服务活动: a verbal noun inside the phrase; 等开展民主监督: the action
+    if tok.word in GOVERNING_VERBS:
+        return left is None or not _nominal(left) or tok.tag in _VERB
+    if tok.tag not in _VERB:
+        return False
+    return left is None or not (_nominal(left) or left.tag in _VERB or left.word in ("等", "的"))
+
+
+def _verb_word(toks: Sequence[Token], k: int, floor: int) -> str:
+    """The verb at k as a reader names it: one-character pieces that jieba left apart are joined
+    (助+解, 选+树, 划+为, 建+好, 获+批)."""
+    word = toks[k].word
+    if len(word) == 1:
+        if k > 0 and toks[k - 1].start >= floor and len(toks[k - 1].word) == 1 and toks[k - 1].tag in ("v", "zg", "vg"):
+            return toks[k - 1].word + word
+        if k + 1 < len(toks) and len(toks[k + 1].word) == 1 and toks[k + 1].tag in ("p", "a", "q", "v"):
+            return word + toks[k + 1].word
+    return word
+
+
+def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tuple[int, int, str | None, str | None]:
+    """(first, last) token indexes of the noun phrase that ends at token j, the verb that governs
+    it (where the walk stopped) and the event verb the phrase consists of, if it is one
+    (委员视察6次). first > last when there is none."""
+    last = j
+    head_seen = False  # a noun (or the event verb) that heads the phrase was taken
+    conjunct = False  # after 、/和/等: the next conjunct may end in verbs (学习座谈和…学习)
+    relative = False  # after 的: the relative clause may hold a verb (关心的问题)
+    event_only = False  # an event counted in money or people (让利1.5万亿元): taken alone
+    verb: str | None = None
+    event_word: str | None = None
+    skipped: str | None = None  # a governing verb right before the number, its subject before it
+    while j >= 0 and toks[j].start >= floor:
+        tok = toks[j]
+        if tok.word and tok.word[-1] in _BRACKETS:
+            k = _bracket_start(toks, j, floor)
+            if k is None:
+                break
+            head_seen, conjunct = True, False
+            j = k - 1
+            continue
+        if event_only:
+            break
+        if not head_seen and tok.tag == "a" and len(tok.word) == 1 and j > 0 and toks[j - 1].tag in _VERB:
+            verb = _verb_word(toks, j - 1, floor)  # 抓好1000户, 建好8个: a verb and its result
+            break
+        if tok.word in _COORD and (tok.tag in ("c", "x") or tok.word == "、"):
+            if not head_seen:
+                break
+            conjunct = True
+        elif tok.word in ("的", "等"):
+            if not head_seen and tok.word == "的":
+                break
+            relative = relative or tok.word == "的"
+            conjunct = conjunct or tok.word == "等"
+        elif tok.tag == "m" or tok.word in _STOCK or tok.word in _LINK:
+            break
+        elif (
+            tok.tag == "f"
+            and len(tok.word) == 1
+            and head_seen
+            and j > 0
+            and len(toks[j - 1].word) == 1
+            and _nominal(toks[j - 1])
+        ):
+            pass  # 线+上 (线上读书): a one-character locative inside a word jieba left apart
+        elif (
+            not head_seen
+            and event != "none"
+            and len(tok.word) == 1
+            and tok.tag not in ("a", "x", "p", "d", "m")
+            and j > 0
+            and toks[j - 1].start >= floor
+            and (toks[j - 1].tag in _VERB or _nominal(toks[j - 1]))
+        ):
+            head_seen = True  # 办结+率, 赤字+率: a one-character head that jieba left apart joins its word
+            j -= 2
+            continue
+        elif tok.tag in _VERB or tok.word in GOVERNING_VERBS:
+            governing = _is_governing(toks, j, floor)
+            if not head_seen:
+                left_verb = j > 0 and toks[j - 1].start >= floor and toks[j - 1].tag in (*_VERB, "zg")
+                if event == "none" and (governing or tok.word in GOVERNING_VERBS or left_verb):
+                    verb = _verb_word(toks, j, floor)  # 已解决12个, 市政协采用110篇: it governs the number
+                    break
+                if tok.word in GOVERNING_VERBS and skipped is None and not (j > 0 and toks[j - 1].tag in _VERB):
+                    skipped = _verb_word(toks, j, floor)  # 中央预算投资安排150亿元: the subject is before it
+                    j -= 1
+                    last = j
+                    continue
+                head_seen = True  # 委员视察6次, 发言53人次, 让利1.5万亿元: the thing done
+                event_word = tok.word
+                event_only = event == "alone"
+            elif conjunct or (relative and j + 1 <= last and toks[j + 1].word == "的"):
+                relative = False
+            elif governing:
+                verb = _verb_word(toks, j, floor)
+                break
+        elif _nominal(tok):
+            head_seen, conjunct = True, False
+        else:
+            break
+        j -= 1
+    first = j + 1
+    if verb is not None and verb != toks[j].word and j + 1 <= last and verb == toks[j].word + toks[j + 1].word:
+        first = j + 2  # 助+解: the verb took the next piece
+    # a phrase starts with what it names, not with a coordinator, 的, 等 or a time word
+    while first <= last and (
+        toks[first].word in _COORD or toks[first].word in ("的", "等") or (toks[first].tag == "t" and first < last)
+    ):
+        first += 1
+    if first < last or (first == last and toks[first].word != event_word):
+        event_word = None
+    if skipped is not None:
+        verb = skipped if first > last else verb or skipped
+    if verb is None:
+        # 调解各类矛盾纠纷: the governing verb stands behind a determiner or an adverb
+        k = j
+        while k >= 0 and toks[k].start >= floor and toks[k].tag in ("r", "d", "ad") and k > j - 3:
+            k -= 1
+        if (
+            k >= 0
+            and toks[k].start >= floor
+            and (toks[k].tag in _VERB or toks[k].word in GOVERNING_VERBS)
+            and toks[k].word not in _STOCK
+            and toks[k].word not in _LINK
+        ):
+            verb = _verb_word(toks, k, floor)
+    return first, last, verb, event_word
+
+
+def _verb_left(toks: Sequence[Token], j: int, floor: int) -> str | None:
+    """The nearest governing verb left of token j in the clause (围绕“…”等6个专题 → 围绕)."""
+    while j >= 0 and toks[j].start >= floor:
+        if toks[j].word and toks[j].word[-1] in _BRACKETS:
+            k = _bracket_start(toks, j, floor)
+            if k is None:
+                return None
+            j = k - 1
+            continue
+        if (toks[j].tag in _VERB or toks[j].word in GOVERNING_VERBS) and _is_governing(toks, j, floor):
+            return _verb_word(toks, j, floor)
+        j -= 1
+    return None
+
+
+def _phrase_after(toks: Sequence[Token], j: int) -> tuple[int, int]:
+    """(first, last) indexes of the noun phrase that starts at token j (6个委员调研小组提出 …,
+    7个学习座谈小组): modifiers, verbs among them, then nouns; it ends on a noun."""
+    first = k = j
+    last = j - 1
+    seen_noun = False
+    while k < len(toks):
+        tok = toks[k]
+        if tok.word and tok.word[0] in "“《（(":
+            end = _bracket_end(toks, k)
+            if end is None:
+                break
+            k = end + 1
+            last, seen_noun = end, True
+            continue
+        if tok.tag == "m" or tok.word in ("的", "等") or tok.word in _NOT_IN_PHRASE:
+            break
+        if tok.word in _COORD and k + 1 < len(toks) and _nominal(toks[k + 1]) and seen_noun:
+            k += 1
+            continue
+        if tok.tag in _VERB or tok.word in GOVERNING_VERBS:
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if seen_noun:
+                break
+            if nxt is None or not (_nominal(nxt) or nxt.tag in _VERB):
+                break
+        elif not _nominal(tok):
+            break
+        elif tok.tag.startswith("n") or tok.tag in ("vn", "j", "nz", "eng", "k", "l", "g"):
+            seen_noun = True
+            last = k
+        k += 1
+    return first, last
+
+
+def _event_after(toks: Sequence[Token], k: int) -> tuple[str, int, int] | None:
+    """(verb, first, last) of what is done after a count of occasions: 4次在全国政协大会上作交流发言
+    → (作, 交流发言). A 在…上/中 phrase and adverbs before the verb are skipped; the phrase after
+    it runs to the end of the clause, nouns and verbs of the event only."""
+    n = len(toks)
+    while k < n and (toks[k].tag in ("d", "p", "f", "t") or _nominal(toks[k])) and toks[k].word not in "，。；：":
+        k += 1
+    if k >= n or toks[k].tag not in _VERB:
+        return None
+    verb_at = k
+    k += 1
+    first = k
+    while k < n and (_nominal(toks[k]) or toks[k].tag in _VERB) and toks[k].word not in GOVERNING_VERBS:
+        k += 1
+    if k == first or (k < n and toks[k].word not in "，。；：,;:！？"):
+        return None
+    return _verb_word(toks, verb_at, 0), first, k - 1
+
+
+def _verb_after(toks: Sequence[Token], k: int) -> str | None:
+    """The verb the phrase ending before token k is the subject of: 成果得到…批示 → 批示 when a
+    verb follows the agent, 获 …; adverbs and a 在… phrase before it are skipped."""
+    n = len(toks)
+    passive = False
+    while k < n and toks[k].word not in "，。；：,;:":
+        tok = toks[k]
+        if tok.word in _PASSIVE:
+            passive = True
+        elif _verb(tok):
+            if passive and k + 1 < n and toks[k + 1].tag.startswith("n"):
+                k += 1  # 被相关部门采纳: 相关 is part of the agent
+                continue
+            return _verb_word(toks, k, 0)
+        elif tok.tag not in ("d", "p", "f") and not _nominal(tok) and tok.word not in _COORD:
+            break
+        k += 1
+    return "得到" if passive else None
+
+
+def _head(toks: Sequence[Token], first: int, last: int, words: tuple[UserWord, ...]) -> str | None:
+    """The head noun of the phrase toks[first..last]: its last word outside brackets and 等; a
+    one-character word joins the word before it (办结+率), and a long dictionary word gives its
+    last shorter word (社情民意信息 → 信息, 委员工作室 → 工作室) so that heads group."""
+    k = last
+    while k >= first and (toks[k].word in ("等", "的") or toks[k].tag == "x"):
+        if toks[k].word and toks[k].word[-1] in _BRACKETS:
+            opener = _BRACKETS[toks[k].word[-1]]
+            while k > first and not toks[k].word.startswith(opener):
+                k -= 1
+        k -= 1
+    if k < first:
+        return None
+    word = toks[k].word
+    if len(word) == 1 and k > first and (_nominal(toks[k - 1]) or _verb(toks[k - 1])):
+        return toks[k - 1].word + word
+    if len(word) >= 4:
+        subs = [s for s in search_words(word, words) if word.endswith(s) and 2 <= len(s) < len(word)]
+        if subs:
+            return max(subs, key=len)
+    return word
+
+
+def find_subject(
+    text: str,
+    toks: Sequence[Token],
+    start: int,
+    end: int,
+    floor: int,
+    unit: str,
+    counts: bool,
+    words: tuple[UserWord, ...],
+) -> Subject:
+    """The subject of the quantity text[start:end] (`floor`: where its clause may begin — the end
+    of the quantity before it). `counts`: the unit is a measure word or a bare 万/亿 amount, so the
+    noun after it can be what it counts."""
+    before = [i for i, t in enumerate(toks) if t.end <= start]
+    after = [i for i, t in enumerate(toks) if t.start >= end]
+    clause_floor = floor
+    for i in reversed(before):
+        if toks[i].word in "，。；：,;:！？" or toks[i].start < floor:
+            clause_floor = max(floor, toks[i].end)
+            break
+    # the tail between the phrase and the number
+    j = before[-1] if before else -1
+    tail_verb: str | None = None
+    change = share = stock = compared = each = False
+    while j >= 0 and toks[j].start >= clause_floor:
+        tok = toks[j]
+        if not tok.word.strip():
+            j -= 1
+            continue
+        if tok.tag == "t" and j > 0 and toks[j - 1].tag == "p":
+            j -= 2  # 比去年, 由上年
+            continue
+        if tok.tag == "t" and j + 1 < len(toks) and (toks[j + 1].word in _LINK or toks[j + 1].word in _CHANGE):
+            j -= 1  # 存款年末达到
+            continue
+        if tok.word.startswith("每") and tok.word != "每":
+            j -= 1  # 每人每年240元: a rate's denominator
+            continue
+        if tok.tag == "q" and j > 1 and toks[j - 1].tag == "m" and toks[j - 2].word == "每":
+            j -= 3  # 平均每50公斤提高7.4元
+            continue
+        if tok.word == "年" and j > 0 and toks[j - 1].tag == "m":
+            j -= 2  # 一九八一年比一九八○年增长: a year between the phrase and the number
+            continue
+        if tok.word in _LINK or tok.word in _CHANGE or tok.tag in _TAIL_TAGS:
+            if tok.word in _CHANGE:
+                change = True
+            share = share or tok.word == "占"
+            compared = compared or tok.word in ("比", "由", "从", "较", "比上年", "同比")
+            each = each or tok.word == "分别"
+            stock = stock or tok.word in _STOCK
+            if tail_verb is None and (tok.word in _CHANGE or tok.word in _TAIL_VERBS):
+                tail_verb = tok.word[-2:] if tok.word in ("持续保持", "继续保持") else tok.word
+            j -= 1
+            continue
+        break
+    event = "none" if unit in _OBJECT_COUNTERS else "alone" if unit not in COUNTERS else "with_nouns"
+    first, last, verb, event_word = _phrase_before(toks, j, clause_floor, event)
+    lead = range(max(0, first - 2), max(0, first))
+    stock = stock or any(toks[k].word in _STOCK for k in lead if toks[k].start >= clause_floor)
+    while first <= last and toks[last].word == "等":
+        last -= 1
+    before_what = text[toks[first].start : toks[last].end] if first <= last else ""
+    while first <= last and toks[last].word in _TRIM_END and last > first:
+        last -= 1
+        before_what = text[toks[first].start : toks[last].end]
+    if first == last and toks[first].tag == "t" and not (first > 0 and toks[first - 1].word in GOVERNING_VERBS):
+        before_what = ""  # 先后4次: a time word alone is when, not what
+    if unit in _FREQUENCY and after and verb is None and event_word is None:
+        found = _event_after(toks, after[0])
+        if found is not None:  # (委员)4次在省政协全会上作大会发言: the occasions counted follow the number
+            e_verb, e_first, e_last = found
+            return Subject(
+                text[toks[e_first].start : toks[e_last].end],
+                _head(toks, e_first, e_last, words),
+                e_verb,
+                True,
+                change,
+                share,
+                stock,
+                compared=compared,
+                each=each,
+            )
+    if after and (counts or before_what == "" or (event_word is not None and before_what == event_word)):
+        a_first, a_last = _phrase_after(toks, after[0])
+        if a_first <= a_last:
+            a_verb = _verb_after(toks, a_last + 1)
+            return Subject(
+                what=text[toks[a_first].start : toks[a_last].end],
+                head=_head(toks, a_first, a_last, words),
+                # after "…等": the walk went into a list of examples; the predicate after the phrase says more
+                verb=(a_verb or verb)
+                if j >= 0 and toks[j].word == "等"
+                else verb or event_word or a_verb or _verb_left(toks, j, clause_floor) or tail_verb,
+                own=True,
+                change=change,
+                share=share,
+                stock=stock,
+                compared=compared,
+                each=each,
+            )
+    if before_what:
+        head = _head(toks, first, last, words)
+        return Subject(
+            before_what, head, verb or event_word or tail_verb, True, change, share, stock, compared=compared, each=each
+        )
+    if counts and after and _verb(toks[after[0]]):
+        w = toks[after[0]].word  # 3.58亿人参保: the people who did it
+        return Subject(w, w, w, True, change, share, stock, compared=compared, each=each)
+    return Subject(None, None, verb or tail_verb, False, change, share, stock, tail_verb is not None, compared, each)
