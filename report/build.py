@@ -24,9 +24,9 @@ from typing import Any
 import duckdb
 import jinja2
 
-from store.warehouse import WarehouseError, read_only_connection
 from report import charts
 from report.markup import Anchor, Span, render
+from store.warehouse import WarehouseError, read_only_connection
 
 HERE = Path(__file__).resolve().parent
 SQL_DIR = HERE / "sql"
