@@ -273,6 +273,11 @@ def _indicator_section(con: duckdb.DuckDBPyConnection) -> PageSection:
     )
     points = _rows(con, "indicator_points")
     report_years = _rows(con, "indicator_report_years")
+    # targets stated only in words exist in warehouses whose metrics have stated_in_words
+    words: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    if _has_column(con, "metrics", "stated_in_words"):
+        for w in _rows(con, "indicator_word_targets"):
+            words[(w["indicator"], w["region_name"])].append(w)
     years_by_region: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in report_years:
         years_by_region[r["region_name"]].append(r)
@@ -288,7 +293,7 @@ def _indicator_section(con: duckdb.DuckDBPyConnection) -> PageSection:
         # the series over years: the national one when there is one, else the longest
         region = max(by_region, key=lambda k: (k == "全国", len(by_region[k]), k))
         unit, series = _one_unit(by_region[region])
-        status = _target_status(series, years_by_region.get(region, []))
+        status = _target_status(series, years_by_region.get(region, []), words.get((indicator, region), []))
         section.charts.append(
             ChartBlock(
                 f"ind-{indicator}",
@@ -333,16 +338,29 @@ def _one_unit(rows: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
     return unit, out
 
 
-def _target_status(series: Sequence[dict[str, Any]], report_years: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _target_status(
+    series: Sequence[dict[str, Any]], report_years: Sequence[dict[str, Any]], words: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """For each year with a report or a target: was a numeric target found, one only in words, or none."""
     out: dict[int, dict[str, Any]] = {}
     for r in report_years:
-        out[r["year"]] = {"year": r["year"], "status": "未见目标", "href": f"docs/{r['doc_id']}.html"}
+        out[r["year"]] = {"year": r["year"], "status": "未见目标", "href": f"docs/{r['doc_id']}.html", "said": ""}
+    for w in words:
+        href = charts.metric_href(w["doc_id"], w["metric_id"])
+        out[w["year"]] = {"year": w["year"], "status": "仅文字目标", "href": href, "said": w["stated_in_words"]}
     for r in series:
         if r["target_value"] is not None:
             href = charts.metric_href(r["target_doc_id"], r["target_metric_id"])
-            out[r["year"]] = {"year": r["year"], "status": "数值目标", "href": href}
+            out[r["year"]] = {"year": r["year"], "status": "数值目标", "href": href, "said": r["target_surface"]}
     return [out[y] for y in sorted(out)]
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_columns() where schema_name = 'main' and table_name = ? and column_name = ?",
+        [table, column],
+    ).fetchall()
+    return bool(found[0][0])
 
 
 def _terms_section(con: duckdb.DuckDBPyConnection, options: SiteOptions) -> PageSection:
@@ -567,15 +585,18 @@ def _number(value: Any) -> str:
 
 def _metric_span(m: dict[str, Any]) -> Span:
     kind = "目标" if m["is_target"] else "实际"
-    value = _number(m["value"])
-    if m["value_high"] is not None:
-        value += "–" + _number(m["value_high"])
+    if m["value"] is None:  # a target stated in words (metrics.stated_in_words)
+        value = str(m.get("stated_in_words") or "—")
+    else:
+        value = _number(m["value"]) + ("–" + _number(m["value_high"]) if m["value_high"] is not None else "")
+        value += f" {m['unit']}"
     details = [
-        ("值", f"{value} {m['unit']}"),
+        ("值", value),
         ("限定", QUALIFIER_WORDS.get(m["qualifier"], "确数") if m["qualifier"] else "确数"),
-        ("对象", m["what"] or "—"),
-        ("指标", m["indicator_name"] or m["indicator"] or "—"),
-        ("性质", kind),
+        ("对象", m.get("what") or "—"),
+        ("动词", m.get("verb") or "—"),
+        ("指标", m.get("indicator_name") or m.get("indicator") or "—"),
+        ("性质", kind + ("（预计）" if m.get("is_estimate") else "")),
         ("位置", PERIOD_WORDS.get(m["period"], m["period"])),
     ]
     ordinal = m["metric_id"].rpartition(":")[2]

@@ -146,7 +146,11 @@ def _over_years_template() -> Spec:
                 title="目标",
                 scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())),
             ),
-            tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip("status:N", title="目标")],
+            tooltip=[
+                alt.Tooltip("year:O", title="年份"),
+                alt.Tooltip("status:N", title="目标"),
+                alt.Tooltip("said:N", title="原文"),
+            ],
             href="href:N",
         )
         .properties(width=620, height=18)
