@@ -593,6 +593,65 @@ def serve(
     console.print("stopped serving; the deployment stays registered, and no run was left half done")
 
 
+@app.command("report")
+def report_site(
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder to write the site to (replaced). Default: <warehouse>/report.")
+    ] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(
+            help='Only documents matching this SQL condition, e.g. "year >= 2000" or "province = \'浙江省\'".'
+        ),
+    ] = None,
+    term: Annotated[
+        list[str] | None,
+        typer.Option(help="A term for the small multiples (repeat it); default: the strongest risers."),
+    ] = None,
+) -> None:
+    """Write a static site of the warehouse: charts of targets and actuals, terms, themes and
+    entities; a page per document with every metric and entity marked; search over every sentence.
+    Open its index.html by double-click: it needs no server and no network."""
+    from report.build import SiteError, SiteOptions, build_site
+
+    out_dir = out or warehouse / "report"
+    bar = Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    try:
+        with bar:
+            summary = build_site(
+                warehouse / "warehouse.duckdb",
+                out_dir,
+                SiteOptions(where=where, terms=tuple(term or ())),
+                progress=on_progress,
+            )
+    except SiteError as exc:
+        _fail(str(exc))
+        return
+    except Exception as exc:
+        _fail_unexpected("report", exc, warehouse)
+        return
+    console.print(
+        f"wrote {summary.pages:,} pages ({summary.documents:,} documents, {summary.charts} charts) "
+        f"in {summary.seconds:.1f} s\nopen {out_dir / 'index.html'}"
+    )
+
+
 @app.command()
 def docs(
     output: Annotated[Path, typer.Option(help="Where to write the data dictionary.")] = REPO_ROOT

@@ -1,7 +1,7 @@
 """SQL reaches DuckDB only as fixed text plus bound parameters (catalogue item 58).
 
 DuckDB's `execute()` runs stacked statements, so one file name pasted into an f-string can drop a
-table. This test reads the source of cli/, flows/, sources/, store/ and bench/ and fails on any
+table. This test reads the source of cli/, flows/, sources/, store/, bench/ and report/ and fails on any
 SQL call whose text is built with an f-string, `+`, `%` or `.format()` — unless every piece
 that is not a literal is an identifier quoted by `duckdb_identifier(...)` (store/warehouse.py),
 which accepts only plain names.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SCANNED = ("cli", "flows", "sources", "store", "bench")
+SCANNED = ("cli", "flows", "sources", "store", "bench", "report")
 SQL_METHODS = {"execute", "executemany", "sql", "query"}
 QUOTING_HELPERS = {"duckdb_identifier"}
 
