@@ -735,6 +735,7 @@ def _name_candidates(seg: Segmentation, index: Any) -> list[tuple[int, int, str]
     return token_runs(seg.words, prefixes, index.by_name)
 
 
+_REGION_SUFFIX_CHARS = frozenset("省市县区州旗盟")
 # What joins the members of a list of regions: 汕头、潮州、揭阳; 四川和重庆.
 _LIST_JOINERS = frozenset({"、", "和", "与", "及"})
 _ITEM_EDGES = frozenset("、和与及，,。；;：:（）()“”等\n ")
@@ -796,7 +797,8 @@ def region_matches(
     for first, last, name in _name_candidates(seg, index):
         start, end = seg.starts[first], seg.starts[last + 1]
         candidates = index.lookup(name)
-        full = [r for r in candidates if r.name == name]
+        # A full name, current or former (下城区 is now part of 杭州市's 拱墅区 and 上城区).
+        full = [r for r in candidates if r.name == name or (name in r.aliases and name[-1] in _REGION_SUFFIX_CHARS)]
         if full:
             # 和县, 忠县: a two-character full name right after a character is usually two words
             # (县委的正确领导和县人大).
