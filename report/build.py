@@ -33,6 +33,8 @@ SQL_DIR = HERE / "sql"
 # The libraries as globals for assets/charts.js (vl-convert's own default snippet does the same).
 BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+# A file in every site: a folder holding it may be replaced by the next build, no other folder is.
+MARKER = ".baogao-site"
 
 QUALIFIER_WORDS = {"about": "左右", "more_than": "以上（余/多）", "at_least": "以上", "up_to": "以内", "range": "区间"}
 PERIOD_WORDS = {"review": "回顾部分", "plan": "部署部分", "other": "其他部分"}
@@ -154,8 +156,16 @@ def select_documents(con: duckdb.DuckDBPyConnection, where: str | None) -> int:
 def build_site(
     database: Path, out_dir: Path, options: SiteOptions | None = None, progress: ProgressFn | None = None
 ) -> SiteSummary:
-    """Write the site for the warehouse at `database` into `out_dir` (replaced whole)."""
+    """Write the site for the warehouse at `database` into `out_dir` (replaced whole, but only when it
+    is empty or a site written before: never a folder of other files)."""
     options = options or SiteOptions()
+    staging = out_dir.with_name(f".{out_dir.name}.baogao-tmp")
+    for folder in (out_dir, staging):
+        if not _replaceable(folder):
+            raise SiteError(
+                f"{folder} exists and is not a site baogao wrote (no {MARKER} in it); "
+                "choose a new or empty folder with --out, or remove that one"
+            )
     report = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
     try:
@@ -168,10 +178,10 @@ def build_site(
             raise SiteError(
                 f"no document matches --where {options.where!r}" if options.where else "the warehouse has no documents"
             )
-        staging = out_dir.with_name(out_dir.name + ".tmp")
         if staging.exists():
             shutil.rmtree(staging)
         (staging / "docs").mkdir(parents=True)
+        (staging / MARKER).write_text("written by `baogao report`; the next run replaces this folder\n")
         (staging / "assets").mkdir()
         summary = SiteSummary(out_dir=out_dir, documents=n_docs)
         env = _environment()
@@ -206,6 +216,12 @@ def build_site(
     summary.index_bytes = (out_dir / "index.html").stat().st_size
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _replaceable(folder: Path) -> bool:
+    if not folder.exists():
+        return True
+    return folder.is_dir() and ((folder / MARKER).is_file() or not any(folder.iterdir()))
 
 
 def _write(path: Path, text: str) -> None:

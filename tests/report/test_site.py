@@ -34,8 +34,8 @@ def test_the_site_has_an_index_a_list_search_and_a_page_per_document(site: tuple
     out, summary = site
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert files == [
-        "assets/charts.js", "assets/document.js", "assets/search.js", "assets/sentences.js", "assets/site.css",
-        "assets/vega.js", "docs/js24.html", "docs/n23.html", "docs/n24.html", "docs/zj24.html",
+        ".baogao-site", "assets/charts.js", "assets/document.js", "assets/search.js", "assets/sentences.js",
+        "assets/site.css", "assets/vega.js", "docs/js24.html", "docs/n23.html", "docs/n24.html", "docs/zj24.html",
         "documents.html", "index.html", "search.html",
     ]  # fmt: skip
     assert (summary.pages, summary.documents) == (7, 4)
@@ -166,3 +166,55 @@ def test_a_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "-w", str(tmp_path)])
     assert result.exit_code == 1
     assert "no warehouse at" in result.output and "baogao ingest" in result.output
+
+
+def test_a_target_stated_only_in_words_shows_as_such(tmp_path: Path) -> None:
+    """Warehouses whose metrics have stated_in_words (value NULL): the year's status says 仅文字目标,
+    links to the statement, and the document's hover gives the words."""
+    import duckdb
+
+    from tests.report.conftest import make_warehouse
+
+    db = make_warehouse(tmp_path / "warehouse.duckdb")
+    text = "政府工作报告\n今年经济增长保持在合理区间。"
+    con = duckdb.connect(str(db))
+    con.execute("alter table metrics alter column value drop not null")
+    con.execute("alter table metrics add column stated_in_words varchar")
+    con.execute(
+        "insert into documents (doc_id, source_uri, source_name, content_sha256, media_type, script, char_count,"
+        " text, title, issuer, body_type, level, region_code, plan_year, review_year, transform_version, run_id,"
+        " ingested_at) values ('n22', 'file:///n22.txt', 'n22.txt', 'n22', 'text', 'simplified', ?, ?,"
+        " '政府工作报告', '国务院', '政府', 'national', '100000', 2022, 2021, 't', 'r', now())",
+        [len(text), text],
+    )
+    con.execute("insert into sentences values ('n22', 0, 0, '政府工作报告', 0, 6), ('n22', 1, 0, ?, 7, ?)",
+                [text[7:], len(text)])  # fmt: skip
+    start = text.index("保持在合理区间")
+    con.execute(
+        "insert into metrics (metric_id, doc_id, sentence_id, char_start, char_end, surface, number_text, unit_text,"
+        " value, unit, period, indicator, is_target, stated_in_words)"
+        " values ('n22:1', 'n22', 1, ?, ?, '保持在合理区间', '', '', null, '%', 'plan', 'gdp_growth', true, ?)",
+        [start, start + 7, "保持在合理区间"],
+    )
+    con.close()
+    build_site(db, tmp_path / "site")
+    status = specs(tmp_path / "site" / "index.html")["ind-gdp_growth"]["datasets"]["status"]
+    assert {"year": 2022, "status": "仅文字目标", "href": "docs/n22.html#m-1", "said": "保持在合理区间"} in status
+    page = (tmp_path / "site" / "docs" / "n22.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'<mark data-k="m1" class="metric target indicator" id="m-1"[^>]*title="值：保持在合理区间；', page
+    )
+
+
+def test_a_folder_of_other_files_is_never_replaced(tiny_warehouse: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "Documents"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(SiteError, match="is not a site baogao wrote"):
+        build_site(tiny_warehouse, mine)
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    # a site written before is replaced, an empty folder is used
+    build_site(tiny_warehouse, tmp_path / "empty")
+    build_site(tiny_warehouse, tmp_path / "empty")
+    assert (tmp_path / "empty" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Documents", "empty"]
