@@ -535,7 +535,10 @@ def test_every_national_leader_named_in_a_national_report_is_found(
     ("sentence", "expected"),
     [
         # divisions as they are today (seeds/reference/regions.csv from a 2025 snapshot)
-        ("杭州市临平区、钱塘区和雄安新区", [("杭州市临平区", "临平区"), ("钱塘区", "钱塘区"), ("雄安新区", "雄安新区")]),
+        (
+            "杭州市临平区、钱塘区和雄安新区",
+            [("杭州市临平区", "临平区"), ("钱塘区", "钱塘区"), ("雄安新区", "雄安新区")],
+        ),
         # former names read as the unit that took their place, or the city they lay in
         ("原海门市、莱芜市和下城区", [("海门市", "海门区"), ("莱芜市", "莱芜区"), ("下城区", "杭州市")]),
     ],
