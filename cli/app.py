@@ -171,12 +171,15 @@ def _run_flow(settings: Settings, warehouse: Path, on_progress: Any) -> Any:
     from flows.runners import RunnerUnavailable
     from store.checks import QualityGateFailed
     from store.lock import LockTimeout
+    from store.parts import DamagedManifest
+    from store.preflight import preflight
     from store.warehouse import WarehouseError
 
     progress.set_callback(on_progress)
     try:
+        preflight(settings.warehouse_dir, settings.parquet_root, settings.lock_timeout_seconds)
         return run_ingest(settings)
-    except (RunnerUnavailable, LockTimeout, QualityGateFailed, WarehouseError) as exc:
+    except (RunnerUnavailable, LockTimeout, QualityGateFailed, WarehouseError, DamagedManifest) as exc:
         _fail(str(exc))
     except Exception as exc:  # never a bare traceback to a user: say what failed, keep the details
         _fail_unexpected("ingest", exc, warehouse)
@@ -263,27 +266,39 @@ def query(
     bom: Annotated[
         bool, typer.Option(help="Start CSV with a byte order mark, so Excel reads its Chinese as UTF-8.")
     ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", help="Stop the query after this many seconds (default 300, BAOGAO_QUERY_TIMEOUT_SECONDS)."
+        ),
+    ] = None,
+    memory_limit: Annotated[
+        int | None,
+        typer.Option(
+            "--memory-limit",
+            help="Stop the query when it needs more MB than this (default 2048, BAOGAO_QUERY_MEMORY_MB).",
+        ),
+    ] = None,
 ) -> None:
-    """Run SQL against the warehouse, opened read-only with no access to other files."""
-    import duckdb
-
-    from store.warehouse import WarehouseError, read_only_connection
+    """Run SQL against the warehouse: reads only, no access to other files, nothing written
+    anywhere, stopped at its time and memory limits."""
+    from store.query import QueryLimits, sandbox
+    from store.warehouse import WarehouseError
 
     text = _sql_text(sql, file)
     if format is Format.xlsx and output is None:
         _fail("--format xlsx writes a workbook: add --output FILE.xlsx")
+    settings = Settings()
+    limits = QueryLimits(
+        seconds=timeout if timeout is not None else settings.query_timeout_seconds,
+        memory_mb=memory_limit if memory_limit is not None else settings.query_memory_mb,
+    )
     try:
-        con = read_only_connection(warehouse / "warehouse.duckdb")
+        with sandbox(warehouse / "warehouse.duckdb", text, limits) as (con, check):
+            results = run_all(con, text, TABLE_LIMIT if limit is None and format is Format.table else limit, check)
     except WarehouseError as exc:
         _fail(str(exc))
         return
-    try:
-        results = run_all(con, text, TABLE_LIMIT if limit is None and format is Format.table else limit)
-    except duckdb.Error as exc:
-        _fail(f"the query failed: {exc}")
-        return
-    finally:
-        con.close()
     if not results:
         _fail("no SQL to run (only blanks or comments): pass a statement, --file FILE, or - to read standard input")
     _give(results, format, output, bom)
@@ -384,10 +399,15 @@ def rebuild(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     from flows.rebuild import rebuild as rebuild_flow
     from store.checks import QualityGateFailed
     from store.lock import LockTimeout
+    from store.parts import DamagedManifest
+    from store.preflight import preflight
+    from store.warehouse import WarehouseError
 
+    settings = Settings(warehouse_dir=warehouse)
     try:
-        rows, checks, seconds = rebuild_flow(Settings(warehouse_dir=warehouse))
-    except (LockTimeout, QualityGateFailed) as exc:
+        preflight(warehouse, settings.parquet_root, settings.lock_timeout_seconds, database=False)
+        rows, checks, seconds = rebuild_flow(settings)
+    except (LockTimeout, QualityGateFailed, DamagedManifest, WarehouseError) as exc:
         _fail(str(exc))
         return
     except Exception as exc:
@@ -400,6 +420,62 @@ def rebuild(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
         t.add_row(name, f"{n:,}")
     console.print(t)
     console.print(f"{sum(c.passed for c in checks)}/{len(checks)} quality checks passed")
+
+
+@app.command()
+def repair(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
+    """Mend the damage `baogao verify` finds in the Parquet tree: list again the parts a manifest
+    lost, move damaged parts aside, read their documents again from their inputs, and rebuild the
+    database. Exits 1 when some document could not be restored (it says which, and why)."""
+    from cli import server
+
+    with err.status("starting the Prefect server…"):
+        try:
+            server.ensure()
+        except server.ServerError as exc:
+            _fail(str(exc))
+    configure_prefect()
+    from flows.repair import repair as repair_flow
+    from store.checks import QualityGateFailed
+    from store.lock import LockTimeout
+    from store.parts import DamagedManifest
+    from store.warehouse import WarehouseError
+
+    if not warehouse.is_dir():
+        _fail(f"no warehouse folder at {warehouse}; pass --warehouse")
+    try:
+        report = repair_flow(Settings(warehouse_dir=warehouse))
+    except (LockTimeout, QualityGateFailed, DamagedManifest, WarehouseError, ValueError) as exc:
+        _fail(str(exc))
+        return
+    except Exception as exc:
+        _fail_unexpected("repair", exc, warehouse)
+        return
+    m = report.mended
+    for label, items in (
+        ("manifests rewritten", m.manifests_rewritten),
+        ("parts listed again in their manifest", m.relisted),
+        ("damaged parts (and the rest of their batch) moved aside", m.quarantined),
+    ):
+        if items:
+            console.print(f"{label}: {len(items)}")
+            for item in items:
+                console.print(f"  {item}")
+    if report.inputs_read:
+        console.print(f"inputs read again: {len(report.inputs_read)}")
+    console.print(f"restored {report.restored} document(s) of {report.lost_before} without a Parquet part")
+    console.print(f"rebuilt {warehouse / 'warehouse.duckdb'}: {report.rows.get('documents', 0):,} documents")
+    for path in m.ledger_lost:
+        console.print(f"[red]could not restore[/] the ledger part {path}: inputs cannot give it back")
+    if report.not_restored:
+        t = Table(title=f"could not restore {len(report.not_restored)} input(s)")
+        t.add_column("input", overflow="fold")
+        t.add_column("why", overflow="fold")
+        for uri, why in report.not_restored:
+            t.add_row(_short_uri(uri), why)
+        console.print(t)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -46,16 +46,23 @@ class Result:
     total: int
 
 
-def run_all(con: duckdb.DuckDBPyConnection, sql: str, limit: int | None) -> list[Result]:
+def run_all(
+    con: duckdb.DuckDBPyConnection, sql: str, limit: int | None, check: Callable[[], None] | None = None
+) -> list[Result]:
     """Run every statement of `sql` in order and keep at most `limit` rows of each (None or 0:
     all). The rows past the limit are counted, not kept: DuckDB wants a result read to its end
-    before the next statement runs."""
+    before the next statement runs. `check` is called between chunks of rows (the sandbox's
+    memory watchdog, store/query.py)."""
     results = []
     for statement in con.extract_statements(sql):
         cur = con.execute(statement)
         columns = [d[0] for d in cur.description or []]
         if not limit:
-            rows = cur.fetchall()
+            rows = []
+            while chunk := cur.fetchmany(FETCH_CHUNK):
+                rows.extend(chunk)
+                if check is not None:
+                    check()
             total = len(rows)
         else:
             rows = cur.fetchmany(limit)

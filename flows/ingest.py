@@ -236,19 +236,38 @@ def record_failure(
     """Record a failed run in Parquet and in the published warehouse, without any of its data: the
     last good documents stay as they were and the inputs are processed again next run."""
     root = settings.parquet_root
+    _remove_staging(settings, run)
     row = _run_row(run, outcome_counts(log), {}, time.monotonic() - started, "failed", flow_run_id, message[:2000])
-    run_part = write_part(root, "runs", f"{run.run_id}-run", to_table([row], RUNS_SCHEMA, ("run_id",)))
-    commit_run(root, run.run_id, [run_part], run.transform_version)
+    try:
+        run_part = write_part(root, "runs", f"{run.run_id}-run", to_table([row], RUNS_SCHEMA, ("run_id",)))
+        commit_run(root, run.run_id, [run_part], run.transform_version)
+    except OSError as exc:  # a full disk: the error that failed the run is the one to report
+        get_run_logger().warning("run %s: its failure could not be recorded (%s)", run.run_id, exc)
+        return
     target = settings.database_path
     if not target.exists():
         return
+    # The published file gets the row too when it can (the next build loads it from the part
+    # committed above anyway); a damaged or unreadable file is left as it is.
     staging = settings.warehouse_dir / ".staging" / f"warehouse-{run.run_id}-failed.duckdb"
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(target, staging)
-    with staging_connection(staging) as con:
-        _insert_run(con, row)
-        con.execute("checkpoint")
-    swap_in(staging, target)
+    try:
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, staging)
+        with staging_connection(staging) as con:
+            _insert_run(con, row)
+            con.execute("checkpoint")
+        swap_in(staging, target)
+    except (duckdb.Error, OSError) as exc:
+        get_run_logger().warning("run %s: the failed run is in Parquet, not yet in %s (%s)", run.run_id, target, exc)
+    finally:
+        _remove_staging(settings, run)
+
+
+def _remove_staging(settings: Settings, run: RunInfo) -> None:
+    """The run's staging databases (and their WALs): a failed run leaves nothing behind."""
+    staging = settings.warehouse_dir / ".staging"
+    for f in staging.glob(f"warehouse-{run.run_id}*") if staging.is_dir() else []:
+        f.unlink(missing_ok=True)
 
 
 def _run_row(

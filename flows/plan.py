@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
-from sources.base import UNSUPPORTED, FoundFile, Limits, WorkItem, too_large
-from sources.registry import SUPPORTED, document_item, expand, is_container
+from sources.base import UNSUPPORTED, FoundFile, Limits, WorkItem, too_large, too_large_document
+from sources.registry import KINDS, SUPPORTED, document_item, expand, is_container
 from transforms.ledger import LedgerState, LogRow, classify, is_unchanged
 from transforms.models import Reject, RunInfo
 
@@ -96,6 +96,8 @@ def plan(
                     consider(row)
         elif f.size > limits.max_file_bytes:
             decided.append(reject_row(run, too_large(f.uri, f.name, f.size, limits.max_file_bytes), f.sha256))
+        elif KINDS[f.kind].sized_as_text and f.size > limits.max_document_bytes:
+            decided.append(reject_row(run, too_large_document(f.uri, f.name, f.size, limits, "the file"), f.sha256))
         else:
             consider(document_item(f))
     return todo, decided

@@ -11,9 +11,9 @@ from flows.plan import new_run_id
 from flows.settings import Settings
 from store.checks import CheckResult, QualityGateFailed, run_checks
 from store.lock import writer_lock
-from store.parts import committed_parts
+from store.parts import committed_parts, is_remote, local_root
 from store.state import ledger_rows
-from store.warehouse import build, staging_connection, swap_in
+from store.warehouse import WarehouseError, build, staging_connection, swap_in
 from transforms.ledger import build_state, in_force
 
 
@@ -27,6 +27,12 @@ def rebuild(settings: Settings | None = None) -> tuple[dict[str, int], list[Chec
     with writer_lock(settings.warehouse_dir, token, settings.lock_timeout_seconds):
         root = settings.parquet_root
         parts = committed_parts(root)
+        missing = [p.path for p in parts if not is_remote(root) and not (local_root(root) / p.path).is_file()]
+        if missing:
+            raise WarehouseError(
+                f"{len(missing)} committed Parquet part(s) are missing ({', '.join(missing[:3])}); nothing was "
+                "changed. Run `baogao verify` to see the damage and `baogao repair` to restore it from the inputs"
+            )
         keep = in_force(build_state(ledger_rows(root, parts), []))
         staging = settings.warehouse_dir / ".staging" / f"warehouse-{token}.duckdb"
         result = build(

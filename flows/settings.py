@@ -34,8 +34,14 @@ class Settings(BaseSettings):
     # peaks at about 2x its size (205 MB for 100 MB, tests/reliability/test_f_inputs.py) before the
     # transforms, which cost more.
     max_file_bytes: int = Limits.max_file_bytes
-    # A corpus file (.jsonl/.csv) or archive larger than this, or an archive unpacking to more,
-    # is rejected as too_large / archive_bomb. Corpus files are streamed row by row.
+    # A document whose text is larger than this (UTF-8 bytes of a corpus row, bytes of a .txt or
+    # .html file) is rejected as too_large before it is transformed: the transforms take about
+    # 90 MB and 15 s per MB of text in one worker (4 MB: 0.5 GB, 63 s), so this bounds a worker's
+    # memory. The longest work reports are under 0.2 MB.
+    max_document_bytes: int = Limits.max_document_bytes
+    # A corpus file (.jsonl/.csv, counted unpacked: a .gz of 7 MB can hold 1 GB) or archive
+    # larger than this, or an archive unpacking to more, is rejected as too_large / archive_bomb;
+    # the rows of a corpus before the limit are read. Corpus files are streamed row by row.
     max_corpus_bytes: int = Limits.max_corpus_bytes
     # Archives with more members than this, or members packed tighter than this ratio (and over
     # 1 MiB), are refused as archive_bomb before they are unpacked; text packs 3-10x, zeros 1000x.
@@ -47,6 +53,10 @@ class Settings(BaseSettings):
     # Staging files and unreferenced Parquet parts older than this are swept; younger ones may
     # belong to a run in progress elsewhere or to a reader's query.
     sweep_grace_seconds: float = 3600
+    # `baogao query`: a query running longer than this is stopped, and one needing more memory
+    # than this (MB, inside DuckDB, which may not spill to disk, and for the rows fetched) too.
+    query_timeout_seconds: float = 300.0
+    query_memory_mb: int = 2048
     # A warehouse on NFS/SMB/sshfs is refused (locks are not reliable there) unless this is set.
     allow_network_filesystem: bool = False
     # Where batches run (flows/runners.py): "local" (a process pool here) or "dask" (a Dask
@@ -66,7 +76,13 @@ class Settings(BaseSettings):
 
     @property
     def limits(self) -> Limits:
-        return Limits(self.max_file_bytes, self.max_corpus_bytes, self.max_archive_members, self.max_archive_ratio)
+        return Limits(
+            self.max_file_bytes,
+            self.max_corpus_bytes,
+            self.max_archive_members,
+            self.max_archive_ratio,
+            self.max_document_bytes,
+        )
 
     @property
     def parquet_root(self) -> Path | str:

@@ -33,6 +33,7 @@ class Limits:
     max_corpus_bytes: int = 2 * 1024 * 1024 * 1024
     max_archive_members: int = 10_000
     max_archive_ratio: int = 100
+    max_document_bytes: int = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class InputKind:
     expand: Expand | None = None
     read_member: Callable[[Path, str, int], bytes] | None = None
     gzip: bool = False  # also read when gzip-compressed (<suffix>.gz)
+    # The file is about as large as its text (.txt, .html): over max_document_bytes it is refused
+    # before it is read, as a document too large to transform.
+    sized_as_text: bool = False
 
     @property
     def is_document(self) -> bool:
@@ -120,13 +124,20 @@ def changed(uri: str, name: str) -> Reject:
     )
 
 
-def too_large(uri: str, name: str, size: int, limit: int, what: str = "the file") -> Reject:
+def too_large(
+    uri: str, name: str, size: int, limit: int, what: str = "the file", setting: str = "BAOGAO_MAX_FILE_BYTES"
+) -> Reject:
     return reject(
         uri,
         name,
         "too_large",
-        f"{what} has {size:,} bytes, over the limit of {limit:,}; split it or raise BAOGAO_MAX_FILE_BYTES",
+        f"{what} has {size:,} bytes, over the limit of {limit:,}; split it or raise {setting}",
     )
+
+
+def too_large_document(uri: str, name: str, size: int, limits: Limits, what: str = "the document") -> Reject:
+    """A document with more text than the transforms may take in one worker (Settings says why)."""
+    return too_large(uri, name, size, limits.max_document_bytes, f"{what} (its text)", "BAOGAO_MAX_DOCUMENT_BYTES")
 
 
 def open_file(path: Path) -> IO[bytes]:

@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from sources.base import CHUNK, Expand, FoundFile, Limits, WorkItem, changed, open_file, reject
+from sources.base import CHUNK, Expand, FoundFile, Limits, WorkItem, changed, open_file, reject, too_large_document
 from transforms.decode import DecodeError, storable
 from transforms.models import Reject
 
@@ -37,12 +37,32 @@ def corpus_rows(found: FoundFile, limits: Limits, rows: Rows) -> Iterator[WorkIt
     try:
         with open_file(found.path) as raw:
             hashing = _HashingReader(raw, h)
-            stream: Any = (
-                gzip.GzipFile(fileobj=hashing, mode="rb")
-                if found.path.suffix.lower() == ".gz"
-                else io.BufferedReader(hashing, CHUNK)
-            )
-            items.extend(rows(found.uri, found.name, stream, limits))
+            unpacked: Any = gzip.GzipFile(fileobj=hashing, mode="rb") if found.path.suffix.lower() == ".gz" else hashing
+            # The limit counts the bytes the rows are read from, unpacked: a 7 MB .gz can hold 1 GB.
+            stream = io.BufferedReader(_Capped(unpacked, limits.max_corpus_bytes), CHUNK)
+            head = stream.peek(CHUNK)[:CHUNK]
+            if b"\x00" in head:
+                items.append(
+                    reject(
+                        found.uri,
+                        found.name,
+                        "binary",
+                        "the corpus file holds NUL bytes: binary data, not JSON Lines or CSV text",
+                    )
+                )
+            else:
+                try:
+                    items.extend(rows(found.uri, found.name, stream, limits))
+                except _OverLimit:
+                    items.append(
+                        reject(
+                            f"{found.uri}#rest",
+                            found.name,
+                            "too_large",
+                            f"the corpus file unpacks to more than {limits.max_corpus_bytes:,} bytes; the rows "
+                            "before that are read, the rest is not. Split it or raise BAOGAO_MAX_CORPUS_BYTES",
+                        )
+                    )
             while hashing.read(CHUNK):  # hash the rest (a reader may stop early)
                 pass
     except FileNotFoundError:
@@ -61,7 +81,36 @@ def corpus_rows(found: FoundFile, limits: Limits, rows: Rows) -> Iterator[WorkIt
     if found.sha256 is not None and h.hexdigest() != found.sha256:
         yield changed(found.uri, found.name)
         return
+    if not items:  # no rows at all (empty, blank lines, a header alone): one outcome for the file
+        yield reject(found.uri, found.name, "empty", "the corpus file holds no rows", outcome="skipped")
+        return
     yield from items
+
+
+class _OverLimit(Exception):
+    pass
+
+
+class _Capped(io.RawIOBase):
+    """Reads through to `raw` and raises _OverLimit past `limit` bytes."""
+
+    def __init__(self, raw: Any, limit: int) -> None:
+        self.raw = raw
+        self.limit = limit
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        # Small reads: a gzip stream cut short raises on the read that meets the cut, and the
+        # rows before it must already have been handed on.
+        data = self.raw.read(min(len(b), 1 << 16))
+        self.done += len(data)
+        if self.done > self.limit:
+            raise _OverLimit
+        b[: len(data)] = data
+        return len(data)
 
 
 class _HashingReader(io.RawIOBase):
@@ -81,7 +130,7 @@ class _HashingReader(io.RawIOBase):
         return len(data)
 
 
-def row_item(uri: str, name: str, n: int, raw: bytes, row: Any) -> WorkItem | Reject:
+def row_item(uri: str, name: str, n: int, raw: bytes, row: Any, limits: Limits) -> WorkItem | Reject:
     """Row `n` of a corpus file as an input: its text column, the rest as metadata."""
     row_uri = f"{uri}#row={n}"
     if not isinstance(row, dict):
@@ -94,6 +143,9 @@ def row_item(uri: str, name: str, n: int, raw: bytes, row: Any) -> WorkItem | Re
             "no_text",
             f"row {n} has no text: expected a non-empty column named one of {', '.join(TEXT_COLUMNS)}",
         )
+    text_bytes = len(row[column].encode("utf-8", "surrogatepass"))
+    if text_bytes > limits.max_document_bytes:
+        return too_large_document(row_uri, name, text_bytes, limits, f"row {n}")
     try:
         storable(json.dumps(row, ensure_ascii=False), f"row {n}")
     except DecodeError as exc:

@@ -11,12 +11,17 @@ from sources.base import CHUNK, InputKind, Limits, WorkItem, reject, too_large
 from sources.corpus import expander, row_item
 from transforms.models import Reject
 
+# What a JSON line may hold beyond its text: the other columns (title, dates, region, ...).
+META_BYTES = 1024 * 1024
+
 
 def rows(uri: str, name: str, stream: IO[bytes], limits: Limits) -> Iterator[WorkItem | Reject]:
-    for n, line, size in _lines(stream, limits.max_file_bytes):
+    # A line longer than a document's text and some metadata is refused unread, as it streams past.
+    longest = min(limits.max_file_bytes, limits.max_document_bytes + META_BYTES)
+    for n, line, size in _lines(stream, longest):
         row_uri = f"{uri}#row={n}"
         if line is None:
-            yield too_large(row_uri, name, size, limits.max_file_bytes, f"line {n}")
+            yield too_large(row_uri, name, size, longest, f"line {n}", "BAOGAO_MAX_DOCUMENT_BYTES")
             continue
         if n == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[3:]
@@ -42,7 +47,7 @@ def rows(uri: str, name: str, stream: IO[bytes], limits: Limits) -> Iterator[Wor
                 f"line {n} is not valid JSON ({exc.msg} at column {exc.colno}); fix or remove the line",
             )
             continue
-        yield row_item(uri, name, n, line.rstrip(b"\r\n"), row)
+        yield row_item(uri, name, n, line.rstrip(b"\r\n"), row, limits)
 
 
 def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None, int]]:

@@ -56,7 +56,11 @@ def walk_roots(sources: list[Path]) -> Iterator[tuple[Path, Path]]:
                 yield source, source
             continue
         patterns = _ignore_patterns(source)
-        for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
+        # A folder that cannot be listed is an input of its own (find() says why), never a
+        # silent hole: os.walk skips it after telling `onerror`.
+        unlisted: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(source, followlinks=False, onerror=unlisted.append):
+            yield from _unlisted(unlisted, source, seen)
             base = Path(dirpath)
             rel_dir = base.relative_to(source).as_posix()
             rel_dir = "" if rel_dir == "." else rel_dir + "/"
@@ -76,6 +80,15 @@ def walk_roots(sources: list[Path]) -> Iterator[tuple[Path, Path]]:
                 if p not in seen:
                     seen.add(p)
                     yield p, source
+        yield from _unlisted(unlisted, source, seen)
+
+
+def _unlisted(errors: list[OSError], source: Path, seen: set[Path]) -> Iterator[tuple[Path, Path]]:
+    while errors:
+        p = Path(errors.pop(0).filename)
+        if p not in seen:
+            seen.add(p)
+            yield p, source
 
 
 def walk(sources: list[Path]) -> Iterator[Path]:
@@ -160,6 +173,8 @@ def find(path: Path, root: Path | None = None, seen: dict[str, tuple[Stamp, str]
         return reject(uri, name, "vanished", "the file was listed but is gone (deleted or moved during the run)")
     except OSError as exc:
         return reject(uri, name, "read_error", f"could not read the file ({exc.strerror or exc})")
+    if stat.S_ISDIR(before.st_mode):
+        return _unreadable_folder(real, uri, name)
     if not stat.S_ISREG(before.st_mode):
         return reject(uri, name, "not_a_file", "not a regular file (a device, socket or pipe); only files are read")
     known = seen.get(uri) if seen else None
@@ -186,6 +201,28 @@ def find(path: Path, root: Path | None = None, seen: dict[str, tuple[Stamp, str]
         sha256=digest,
         mtime_ns=after.st_mtime_ns,
         stamp=_stamp(after),
+    )
+
+
+def _unreadable_folder(path: Path, uri: str, name: str) -> Reject:
+    """The outcome of a folder discovery could not list."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as exc:
+        return reject(
+            uri,
+            name,
+            "unreadable_folder",
+            f"the folder cannot be read ({exc.strerror or exc}), so none of the files in it is ingested; "
+            "give the user running baogao permission to list it (chmod a+rx) and run again",
+        )
+    return reject(
+        uri,
+        name,
+        "unreadable_folder",
+        "the folder could not be listed during the run (its permissions changed?); it is read on the next run",
+        outcome="skipped",
     )
 
 

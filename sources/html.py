@@ -10,4 +10,4 @@ def read(item: WorkItem, data: bytes) -> SourceDoc | Reject:
     return decoded(item, data, "html")
 
 
-KIND = InputKind("html", suffixes=(".html", ".htm"), read=read)
+KIND = InputKind("html", suffixes=(".html", ".htm"), read=read, sized_as_text=True)

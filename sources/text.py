@@ -10,4 +10,4 @@ def read(item: WorkItem, data: bytes) -> SourceDoc | Reject:
     return decoded(item, data, "text")
 
 
-KIND = InputKind("text", suffixes=(".txt",), aliases=(".text",), read=read)
+KIND = InputKind("text", suffixes=(".txt",), aliases=(".text",), read=read, sized_as_text=True)

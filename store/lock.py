@@ -66,3 +66,17 @@ def held(warehouse_dir: Path) -> bool:
     finally:
         os.close(fd)
     return False
+
+
+def wait_until_free(warehouse_dir: Path, timeout: float) -> None:
+    """Wait up to `timeout` seconds for no ingest to hold the lock, or raise LockTimeout. A
+    command calls it before it starts its flow, so a busy warehouse is one line, not a failed
+    run's traceback; the flow still takes the lock itself."""
+    deadline = time.monotonic() + timeout
+    while held(warehouse_dir):
+        if time.monotonic() >= deadline:
+            raise LockTimeout(
+                f"another ingest is writing this warehouse ({_holder(warehouse_dir / LOCK_NAME)}); waited "
+                f"{timeout:g} s. Let it finish, or raise --lock-timeout."
+            )
+        time.sleep(0.2)

@@ -130,16 +130,20 @@ def commit_run(root: Root, run_id: str, parts: Iterable[PartInfo], transform_ver
     return part_url(root, rel)
 
 
-def _manifests(root: Root) -> list[bytes]:
-    """The manifests' contents in run order (run ids start with a UTC timestamp)."""
+class DamagedManifest(ValueError):
+    """A manifest that cannot be read: said for a person, with what to do."""
+
+
+def _manifests(root: Root) -> list[tuple[str, bytes]]:
+    """(where, contents) of the manifests in run order (run ids start with a UTC timestamp)."""
     if isinstance(root, str) and is_remote(root):
         fs, base = _remote(root)
         names = sorted(fs.glob(f"{base}/{MANIFESTS}/*.json"))
-        return [bytes(fs.cat_file(n)) for n in names]
+        return [(str(n), bytes(fs.cat_file(n))) for n in names]
     folder = local_root(root) / MANIFESTS
     if not folder.is_dir():
         return []
-    return [f.read_bytes() for f in sorted(folder.glob("*.json"))]
+    return [(str(f), f.read_bytes()) for f in sorted(folder.glob("*.json"))]
 
 
 @dataclass(frozen=True)
@@ -152,9 +156,17 @@ class CommittedRun:
 def committed_runs(root: Root) -> list[CommittedRun]:
     """Every committed run with its parts, in run order."""
     runs: list[CommittedRun] = []
-    for raw in _manifests(root):
-        data = json.loads(raw.decode("utf-8"))
-        runs.append(CommittedRun(data["run_id"], data.get("transform_version"), [PartInfo(**p) for p in data["parts"]]))
+    for where, raw in _manifests(root):
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            run = CommittedRun(data["run_id"], data.get("transform_version"), [PartInfo(**p) for p in data["parts"]])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DamagedManifest(
+                f"the manifest {where} cannot be read ({exc}), so baogao cannot tell which "
+                "Parquet parts are committed and changes nothing; run `baogao verify` to see the damage and "
+                "`baogao repair` to rewrite the manifest from its run's parts"
+            ) from exc
+        runs.append(run)
     return runs
 
 

@@ -29,7 +29,8 @@ from typing import Any
 
 import psutil
 
-from store.parts import MANIFESTS, committed_parts
+from store.parts import MANIFESTS
+from store.repair import read_manifests, unlisted_committed
 
 FLOW_NAME = "baogao-ingest"
 LEASES = ".runs"
@@ -220,7 +221,10 @@ def sweep(warehouse_dir: Path, parquet_dir: Path, grace: float, now: float | Non
     now = time.time() if now is None else now
     removed: list[Path] = []
     if parquet_dir.is_dir():
-        listed = {p.path for p in committed_parts(parquet_dir)}
+        committed = read_manifests(parquet_dir)
+        # Parts of a committed run missing from its manifest are damage for `baogao repair`,
+        # not leftovers: deleting them would lose their documents for good.
+        listed = {p.path for m in committed for p in m.parts or []} | set(unlisted_committed(parquet_dir, committed))
         for table_dir in sorted(parquet_dir.iterdir()):
             if not table_dir.is_dir() or table_dir.name == MANIFESTS:
                 continue

@@ -16,7 +16,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from store.parts import CommittedRun, PartInfo, Root, atomic_write_bytes, committed_runs, parts_of, read_columns
+from store.parts import (
+    CommittedRun,
+    PartInfo,
+    Root,
+    atomic_write_bytes,
+    committed_runs,
+    is_remote,
+    local_root,
+    parts_of,
+    read_columns,
+)
 from transforms.ledger import LOG_TUPLE_COLUMNS, LedgerState, LogTuple, Mapping, advance
 
 STATE_NAME = ".ledger_state.json"
@@ -36,7 +46,21 @@ def read_state(root: Root, warehouse_dir: Path, version: str) -> tuple[list[Part
         done, state = [], LedgerState()
     new = ledger[len(done) :]
     state = advance(state, ledger_rows(root, new), _current_runs(runs, version))
+    if not done:
+        # Derived from the whole ledger (no cache, or one made stale by `baogao repair`): a
+        # document is loaded only if a listed part still holds it, so one whose part was lost is
+        # transformed again from its input instead of being called unchanged.
+        state = LedgerState(mappings=state.mappings, current_docs=state.current_docs & held_documents(root, parts))
     return parts, paths, state
+
+
+def held_documents(root: Root, parts: list[PartInfo]) -> set[str]:
+    """doc_ids of the listed documents parts that exist."""
+    docs = parts_of(parts, "documents")
+    if not is_remote(root):
+        docs = [p for p in docs if (local_root(root) / p.path).is_file()]
+    table = read_columns(root, docs, ["doc_id"])
+    return set() if table is None else set(table.column("doc_id").to_pylist())
 
 
 def save_state(warehouse_dir: Path, version: str, ledger_paths: list[str], state: LedgerState) -> None:

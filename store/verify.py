@@ -29,7 +29,10 @@ from store.parts import MANIFESTS, PartInfo
 _READ_ERRORS = (duckdb.Error, OSError, pa.ArrowException)
 _TABLES = "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
 REBUILD = "run `baogao rebuild` to build the database again from the Parquet parts"
-REINGEST = "run `baogao ingest` on the same inputs again: parts are written anew and the damaged one is no longer used"
+REPAIR = (
+    "run `baogao repair`: it lists again what a manifest lost, moves damaged parts aside and reads their "
+    "documents again from their inputs, and names what it could not restore"
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,8 @@ def _manifests(parquet_dir: Path, out: Report, rel: Path) -> list[PartInfo]:
             out.problems.append(
                 Problem(
                     _rel(m, rel),
-                    f"the manifest cannot be read ({exc})",
-                    "restore it from a backup; without it the run's parts are not part of the warehouse",
+                    f"the manifest cannot be read ({exc}); without it the run's parts are not part of the warehouse",
+                    REPAIR + " (it rewrites the manifest from the run's parts on disk)",
                 )
             )
     return parts
@@ -115,10 +118,33 @@ def verify_parquet(parquet_dir: Path, out: Report, base: Path) -> None:
         out.parts_checked += 1
         out.rows_checked += p.rows
         if problem is not None:
-            out.problems.append(Problem(_rel(path, base), problem, REINGEST if p.table != "ingest_log" else REBUILD))
+            out.problems.append(Problem(_rel(path, base), problem, REPAIR))
+    from store.repair import lost_documents, read_manifests, unlisted_committed
+
+    stray = set(unlisted_committed(parquet_dir, read_manifests(parquet_dir)))
+    for rel in sorted(stray):
+        out.problems.append(
+            Problem(
+                _rel(parquet_dir / rel, base),
+                "a part of a committed run that its manifest does not list (entries taken out of the manifest?): "
+                "its rows are missing from the warehouse, and the next ingest would sweep it away as a leftover",
+                REPAIR,
+            )
+        )
+    lost = lost_documents(parquet_dir) if parquet_dir.is_dir() else {}
+    if lost:
+        uris = sorted(u for us in lost.values() for u in us)
+        out.problems.append(
+            Problem(
+                _rel(parquet_dir, base),
+                f"{len(lost)} document(s) the ledger holds as loaded are in no Parquet part the manifests list "
+                f"(inputs: {', '.join(uris[:3])}{', …' if len(uris) > 3 else ''})",
+                REPAIR,
+            )
+        )
     for f in sorted(parquet_dir.glob("*/*")) if parquet_dir.is_dir() else []:
         rel = f.relative_to(parquet_dir).as_posix()
-        if f.parent.name == MANIFESTS:
+        if f.parent.name == MANIFESTS or rel in stray:
             continue
         if (f.suffix == ".parquet" and rel not in listed) or f.name.endswith(".tmp"):
             out.leftovers.append(_rel(f, base))

@@ -300,8 +300,15 @@ def build(
     tables_sql, _derive, _views = sql_files(sql_dir)
     if target.exists() and not fresh:
         shutil.copyfile(target, staging)
-        with staging_connection(staging) as con:
-            compatible = _has_schema(con, schema_version(tables_sql))
+        try:
+            with staging_connection(staging) as con:
+                compatible = _has_schema(con, schema_version(tables_sql))
+        except duckdb.Error as exc:
+            staging.unlink(missing_ok=True)
+            raise WarehouseError(
+                f"the published warehouse {target} cannot be opened ({exc}); nothing was changed. Run "
+                "`baogao rebuild` to build it again from the Parquet parts, then ingest again"
+            ) from exc
         if not compatible:
             staging.unlink()
     if not staging.exists():

@@ -56,11 +56,11 @@ def test_query_answers_in_each_format(warehouse: Path) -> None:
     [
         ("select * from read_csv('/etc/passwd')", "file system operations are disabled"),
         ("select * from read_text('/etc/hostname')", "file system operations are disabled"),
-        ("copy documents to '/tmp/leak.csv'", "disabled"),
+        ("copy documents to '/tmp/leak.csv'", "read-only"),
         ("insert into runs (run_id) values ('x')", "read-only"),
-        ("attach '/tmp/other.duckdb' as other", "disabled"),
-        ("set enable_external_access = true", "locked"),
-        ("install httpfs", "disabled"),
+        ("attach '/tmp/other.duckdb' as other", "read-only"),
+        ("set enable_external_access = true", "read-only"),
+        ("install httpfs", "read-only"),
     ],
 )
 def test_query_cannot_read_or_write_other_files_or_change_the_warehouse(

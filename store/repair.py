@@ -1,0 +1,213 @@
+"""Damage to the Parquet tree that no run of baogao makes, found and mended.
+
+The manifests are the commit record and the ledger says which documents are in force; the two
+must agree. Damage breaks that in three ways, each found by `baogao verify`:
+- a committed part is missing or its bytes changed: the documents of its batch are lost;
+- a manifest lost entries (or cannot be read): parts of a committed run lie on disk unlisted,
+  and the next sweep would delete them as leftovers of an interrupted run;
+- a document the ledger holds as loaded has no part at all.
+`mend` puts the tree back in a state every reader agrees on: unreadable manifests are rewritten
+from their run's parts on disk, unlisted parts of committed runs are listed again, and damaged
+parts leave the manifests (with the rest of their batch) for warehouse/quarantine/. What that
+still leaves lost is read again from its inputs by `baogao repair` (flows/repair.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from store.parts import MANIFESTS, PartInfo, atomic_write_bytes, parts_of
+from transforms.ledger import LOG_TUPLE_COLUMNS, LogTuple, build_state
+
+QUARANTINE = "quarantine"
+# part-<run id>-<batch>.parquet; a run id is a UTC time and a random suffix (flows/ingest.py).
+PART_NAME = re.compile(r"^part-(?P<run>\d{8}T\d{6}-[0-9a-f]+)-(?P<batch>[^.]+)\.parquet$")
+_VERSION = re.compile(r'"transform_version"\s*:\s*"([^"]*)"')
+
+
+@dataclass
+class Manifest:
+    path: Path
+    run_id: str
+    transform_version: str | None
+    parts: list[PartInfo] | None  # None when the file cannot be read
+    error: str | None = None
+
+    @property
+    def completed(self) -> bool:
+        """A run that committed its data: its ledger part is listed (a failed run lists only its
+        runs row, and its data parts are leftovers)."""
+        return self.parts is not None and any(p.path.endswith("-ledger.parquet") for p in self.parts)
+
+
+def read_manifests(parquet_dir: Path) -> list[Manifest]:
+    out: list[Manifest] = []
+    folder = parquet_dir / MANIFESTS
+    for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            data = json.loads(f.read_text(encoding="utf-8"))
+            parts = [PartInfo(**p) for p in data["parts"]]
+            out.append(Manifest(f, str(data["run_id"]), data.get("transform_version"), parts))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raw = f.read_bytes().decode("utf-8", "replace") if f.is_file() else ""
+            version = _VERSION.search(raw)
+            out.append(Manifest(f, f.stem, version.group(1) if version else None, None, f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def run_of(name: str) -> str | None:
+    m = PART_NAME.match(name)
+    return m.group("run") if m else None
+
+
+def batch_of(name: str) -> tuple[str, str] | None:
+    m = PART_NAME.match(name)
+    return (m.group("run"), m.group("batch")) if m else None
+
+
+def parts_on_disk(parquet_dir: Path) -> list[str]:
+    """Every part file under the tree (relative posix paths), listed or not."""
+    if not parquet_dir.is_dir():
+        return []
+    return sorted(
+        f.relative_to(parquet_dir).as_posix()
+        for f in parquet_dir.glob("*/part-*.parquet")
+        if f.parent.name != MANIFESTS and f.is_file()
+    )
+
+
+def unlisted_committed(parquet_dir: Path, manifests: list[Manifest]) -> list[str]:
+    """Parts on disk of runs that committed their data, which no manifest lists: entries taken
+    out of a manifest, or a manifest that cannot be read."""
+    committed = {m.run_id for m in manifests if m.completed or m.parts is None}
+    listed = {p.path for m in manifests for p in m.parts or []}
+    return [
+        rel for rel in parts_on_disk(parquet_dir) if rel not in listed and run_of(rel.rsplit("/", 1)[-1]) in committed
+    ]
+
+
+def part_info(parquet_dir: Path, rel: str) -> PartInfo | None:
+    """A PartInfo for a part file as it is now, or None when it is not a readable Parquet file."""
+    from store.verify import sha256_of, verify_part
+
+    path = parquet_dir / rel
+    if verify_part(path, None, None) is not None:
+        return None
+    return PartInfo(
+        table=rel.split("/", 1)[0], path=rel, rows=pq.ParquetFile(path).metadata.num_rows, sha256=sha256_of(path)
+    )
+
+
+def ledger_tuples(parquet_dir: Path, parts: list[PartInfo]) -> list[LogTuple]:
+    rows: list[LogTuple] = []
+    for p in parts_of(parts, "ingest_log"):
+        path = parquet_dir / p.path
+        try:
+            t = pq.ParquetFile(path).read(columns=list(LOG_TUPLE_COLUMNS))
+        except (OSError, pa.ArrowException):  # missing or damaged: reported on its own
+            continue
+        rows.extend(zip(*(t.column(c).to_pylist() for c in LOG_TUPLE_COLUMNS), strict=True))
+    return rows
+
+
+def present_documents(parquet_dir: Path, parts: list[PartInfo]) -> set[str]:
+    """doc_ids held by the listed documents parts that are on disk."""
+    out: set[str] = set()
+    for p in parts_of(parts, "documents"):
+        path = parquet_dir / p.path
+        try:
+            out.update(pq.ParquetFile(path).read(columns=["doc_id"]).column("doc_id").to_pylist())
+        except (OSError, pa.ArrowException):  # missing or damaged: its documents are lost
+            continue
+    return out
+
+
+def lost_documents(parquet_dir: Path) -> dict[str, list[str]]:
+    """doc_id -> the inputs mapping to it, for every document in force by the ledger that no
+    listed documents part on disk holds."""
+    parts = [p for m in read_manifests(parquet_dir) for p in m.parts or []]
+    state = build_state(ledger_tuples(parquet_dir, parts), [])
+    present = present_documents(parquet_dir, parts)
+    lost: dict[str, list[str]] = {}
+    for uri, mapping in sorted(state.mappings.items()):
+        if mapping.doc_id not in present:
+            lost.setdefault(mapping.doc_id, []).append(uri)
+    return lost
+
+
+@dataclass
+class Mended:
+    manifests_rewritten: list[str] = field(default_factory=list)
+    relisted: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    ledger_lost: list[str] = field(default_factory=list)  # ledger or runs parts that are gone for good
+
+
+def _quarantine(warehouse_dir: Path, path: Path, stamp: str) -> str:
+    target = warehouse_dir / QUARANTINE / stamp / path.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, target)
+    return target.relative_to(warehouse_dir).as_posix()
+
+
+def _write_manifest(m: Manifest, parts: list[PartInfo]) -> None:
+    data = {
+        "run_id": m.run_id,
+        "transform_version": m.transform_version,
+        "parts": [p.__dict__ for p in sorted(parts, key=lambda p: p.path)],
+    }
+    atomic_write_bytes(m.path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def mend(warehouse_dir: Path, parquet_dir: Path) -> Mended:
+    """Make the manifests list exactly the sound parts of committed runs (see the module
+    docstring). Call under the writer lock."""
+    from store.verify import verify_part
+
+    out = Mended()
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    manifests = read_manifests(parquet_dir)
+    unlisted = unlisted_committed(parquet_dir, manifests)
+    for m in manifests:
+        before = list(m.parts or [])
+        parts = list(before)
+        if m.parts is None:  # rebuilt from the run's parts on disk; the damaged file kept
+            out.quarantined.append(_quarantine(warehouse_dir, m.path, stamp))
+            out.manifests_rewritten.append(m.path.name)
+        for rel in unlisted:
+            if run_of(rel.rsplit("/", 1)[-1]) == m.run_id and (info := part_info(parquet_dir, rel)) is not None:
+                parts.append(info)
+                out.relisted.append(rel)
+        bad_batches = {
+            batch_of(p.path.rsplit("/", 1)[-1])
+            for p in parts
+            if verify_part(parquet_dir / p.path, p.sha256, p.rows) is not None
+        }
+        for p in [p for p in parts if batch_of(p.path.rsplit("/", 1)[-1]) in bad_batches]:
+            if p.table in ("ingest_log", "runs"):
+                out.ledger_lost.append(p.path)
+                continue
+            parts.remove(p)
+            if (parquet_dir / p.path).exists():
+                out.quarantined.append(_quarantine(warehouse_dir, parquet_dir / p.path, stamp))
+        if m.parts is None or parts != before:
+            _write_manifest(m, parts)
+            if m.path.name not in out.manifests_rewritten:
+                out.manifests_rewritten.append(m.path.name)
+    if out.manifests_rewritten:
+        forget_caches(warehouse_dir)
+    return out
+
+
+def forget_caches(warehouse_dir: Path) -> None:
+    """Remove the caches derived from the tree as it was: the next run derives them again."""
+    for name in (".ledger_state.json", ".seen.json"):
+        (warehouse_dir / name).unlink(missing_ok=True)

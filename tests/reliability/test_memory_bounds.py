@@ -1,0 +1,141 @@
+"""Memory is bounded by what an input unpacks to, never by what it weighs on disk: a gzipped
+corpus of a few MB can unpack to a GB. Each case builds its input on the fly (small on disk),
+runs the real `baogao ingest` in its own process (niced) and samples the RSS of its whole
+process tree: the CLI, its worker processes. The budget for any single input is 1.5 GB."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.conftest import report_text, tally
+from tests.reliability.processes import Ran, baogao
+
+pytestmark = pytest.mark.slow
+
+BUDGET = 1536 * 2**20
+MB = 2**20
+
+
+def ingest(src: Path, w: Path, api_url: str, env: dict[str, str] | None = None) -> Ran:
+    tally("attacks tried: memory")
+    ran = baogao(
+        "ingest",
+        str(src),
+        "--warehouse",
+        str(w),
+        "--workers",
+        "1",
+        api_url=api_url,
+        env=env,
+        nice=True,
+        kill_above=BUDGET + 512 * MB,
+        timeout=600,
+    )
+    print(f"{src.name}: peak {ran.peak_rss / MB:.0f} MiB in {ran.seconds:.0f} s")
+    assert ran.peak_rss < BUDGET, f"peak {ran.peak_rss / MB:.0f} MiB"
+    assert ran.code == 0, ran.err[-3000:]
+    return ran
+
+
+def outcomes(w: Path, api_url: str) -> list[tuple[str, str, str]]:
+    ran = baogao(
+        "query",
+        "select regexp_extract(source_uri, '[^/]+$') as input, outcome, reason_code from ingest_log order by input",
+        "--format",
+        "json",
+        "--warehouse",
+        str(w),
+        api_url=api_url,
+    )
+    assert ran.code == 0, ran.err
+    return [(r["input"], r["outcome"], r["reason_code"]) for r in json.loads(ran.out)]
+
+
+def big_text(paragraphs: list[str], size: int, salt: int) -> str:
+    """Real report text of about `size` bytes (UTF-8), without a single line break."""
+    parts, n, i = [], 0, salt
+    while n < size:
+        p = paragraphs[i % len(paragraphs)]
+        parts.append(p)
+        n += len(p.encode())
+        i += 1
+    return "".join(parts)
+
+
+def gz_lines(path: Path, lines: list[bytes], repeat: int = 1) -> None:
+    with gzip.open(path, "wb", compresslevel=6) as f:
+        for _ in range(repeat):
+            for line in lines:
+                f.write(line)
+
+
+def test_a_jsonl_gz_whose_rows_are_too_big_for_a_document_stays_small(
+    tmp_path: Path, api_url: str, paragraphs: list[str]
+) -> None:
+    """640 MB unpacked: 128 rows of 5 MB of real text each, over the size of a document, then
+    two ordinary reports. The big rows are refused one by one as they stream past."""
+    src = tmp_path / "in"
+    src.mkdir()
+    huge = json.dumps({"title": "x", "content": big_text(paragraphs, 5 * MB, 0)}, ensure_ascii=False).encode() + b"\n"
+    small = [
+        json.dumps({"title": f"r{i}", "content": report_text(paragraphs, i)}, ensure_ascii=False).encode() + b"\n"
+        for i in (1, 2)
+    ]
+    gz_lines(src / "corpus.jsonl.gz", [huge], repeat=128)
+    with gzip.open(src / "corpus.jsonl.gz", "ab") as f:
+        f.writelines(small)
+    ingest(src, tmp_path / "w", api_url)
+    rows = outcomes(tmp_path / "w", api_url)
+    assert [r[1:] for r in rows].count(("rejected", "too_large")) == 128
+    assert [r[1:] for r in rows].count(("loaded", "new")) == 2
+
+
+def test_a_csv_gz_over_the_corpus_limit_unpacked_is_refused_as_it_streams(
+    tmp_path: Path, api_url: str, paragraphs: list[str]
+) -> None:
+    """A 3 MB .csv.gz that unpacks to 300 MB, against a corpus limit of 64 MB: the limit counts
+    unpacked bytes. The rows read before the limit are ingested; the rest is one reject."""
+    src = tmp_path / "in"
+    src.mkdir()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["title", "content"])
+    for i in (1, 2):
+        w.writerow([f"r{i}", report_text(paragraphs, i)])
+    head = buf.getvalue().encode()
+    filler = io.StringIO()
+    # A big title and no text: each filler row is refused as it streams past, with no transform.
+    csv.writer(filler, lineterminator="\n").writerow([big_text(paragraphs, 3 * MB, 7), ""])
+    with gzip.open(src / "corpus.csv.gz", "wb") as f:
+        f.write(head)
+        for _ in range(100):
+            f.write(filler.getvalue().encode())
+    ingest(src, tmp_path / "w", api_url, env={"BAOGAO_MAX_CORPUS_BYTES": str(64 * MB)})
+    rows = outcomes(tmp_path / "w", api_url)
+    assert ("corpus.csv.gz#rest", "rejected", "too_large") in rows
+    assert [r[1:] for r in rows].count(("loaded", "new")) == 2
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".txt"])
+def test_one_huge_document_is_refused_quickly_not_transformed_for_minutes(
+    tmp_path: Path, api_url: str, paragraphs: list[str], suffix: str
+) -> None:
+    """A 40 MB document (under the 50 MB file limit): real text, so every transform has work.
+    Transforming it would take over 10 minutes and GBs; it is refused as too large a document."""
+    src = tmp_path / "in"
+    src.mkdir()
+    text = big_text(paragraphs, 40 * MB, 3)
+    if suffix == ".jsonl":
+        (src / "one.jsonl").write_text(json.dumps({"content": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    else:
+        (src / "one.txt").write_text(text, encoding="utf-8")
+    ran = ingest(src, tmp_path / "w", api_url)
+    assert ran.seconds < 300
+    rows = outcomes(tmp_path / "w", api_url)
+    assert [r[1:] for r in rows] == [("rejected", "too_large")], rows
