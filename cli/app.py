@@ -147,7 +147,7 @@ def ingest(
         return
     console.print(
         f"nothing new: {quiet.inputs} inputs unchanged; the warehouse ({quiet.documents} documents, "
-        f"published by run {quiet.last_run}) is as it was",
+        f"published by run {quiet.last_run}) is as it was; {_since_start():.1f} s",
         highlight=False,
     )
     if recorded is not None:
@@ -161,7 +161,7 @@ def _run_flow(settings: Settings, warehouse: Path, on_progress: Any) -> Any:
 
     on_progress("Prefect server", 0, 1)
     try:
-        server.ensure()
+        server.ensure(say=_note)
     except server.ServerError as exc:
         _fail(str(exc))
     on_progress("loading Prefect", 0, 1)
@@ -220,7 +220,7 @@ def _print_summary(summary: Any) -> None:
         ("documents in warehouse", summary.rows.get("documents", 0)),
         ("metrics", summary.metrics),
         ("entities", summary.entities),
-        ("seconds", f"{summary.seconds:.1f}"),
+        ("seconds", f"{summary.seconds:.1f} in the flow, {_since_start():.1f} since the command started"),
     ):
         t.add_row(label, str(value))
     console.print(t)
@@ -232,6 +232,19 @@ def _print_summary(summary: Any) -> None:
             r.add_row(_short_uri(line.source_uri), line.outcome, line.reason_code, line.message)
         console.print(r)
     console.print(f"warehouse: {summary.warehouse}")
+
+
+def _note(message: str) -> None:
+    err.print(message, highlight=False)
+
+
+def _since_start() -> float:
+    """Seconds since this process started: what the user waited, start-up included."""
+    import time
+
+    import psutil
+
+    return max(0.0, time.time() - float(psutil.Process().create_time()))
 
 
 def _short_uri(uri: str) -> str:
@@ -392,7 +405,7 @@ def rebuild(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
 
     with err.status("starting the Prefect server…"):
         try:
-            server.ensure()
+            server.ensure(say=_note)
         except server.ServerError as exc:
             _fail(str(exc))
     configure_prefect()
@@ -649,7 +662,7 @@ def serve(
     # configured server or baogao's background server.
     with err.status("starting the Prefect server (first time: about a minute)…"):
         try:
-            api = server.ensure()
+            api = server.ensure(say=_note)
         except server.ServerError as exc:
             _fail(str(exc))
     configure_prefect()

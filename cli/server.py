@@ -116,8 +116,7 @@ def ensure(say: Callable[[str], None] = lambda _: None) -> str:
     with _start_lock(home):  # two commands starting at once share one server
         info = recorded()
         if info is None:
-            info = _start(home)
-            say(f"starting a Prefect server in the background (UI: {info.url}; `baogao server stop` stops it)")
+            info = _start(home, say)
         _wait_healthy(info, say)
     os.environ["PREFECT_API_URL"] = info.api_url
     return info.api_url
@@ -140,8 +139,9 @@ def stop() -> ServerInfo | None:
     return info
 
 
-def _start(home: Path) -> ServerInfo:
+def _start(home: Path, say: Callable[[str], None]) -> ServerInfo:
     port = _free_port()
+    say(f"starting a Prefect server in the background (UI: http://{HOST}:{port}; `baogao server stop` stops it)")
     env = dict(os.environ)
     env.update(
         PREFECT_HOME=str(home),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -83,13 +84,16 @@ def test_a_first_ingest_killed_while_the_server_starts_leaves_it_recorded(home: 
         [BAOGAO, "ingest", str(home.inputs), "-w", str(home.warehouse), "--workers", "1"],
         env=home.env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 120
     while home.server() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.kill()
     proc.wait(timeout=30)
+    assert proc.stderr is not None
+    assert "starting a Prefect server in the background (UI: http://127.0.0.1:" in proc.stderr.read()
     info = home.server()
     assert info is not None, "the first ingest did not record the server it started"
     pid = int(info["pid"])  # type: ignore[call-overload]
@@ -103,6 +107,7 @@ def test_runs_reuse_the_server_and_say_where_its_ui_is(home: Home) -> None:
     assert first.returncode == 0, first.stdout + first.stderr
     assert home.server() == before
     assert "starting a Prefect server" not in first.stderr
+    assert re.search(r"seconds\s+[\d.]+ in the flow, [\d.]+ since the command started", first.stdout), first.stdout
     runs = home.api("/flow_runs/filter", {"flows": {"name": {"any_": ["baogao-ingest"]}}})
     assert [r["state_type"] for r in runs] == ["COMPLETED"]  # type: ignore[union-attr, index]
 
