@@ -299,7 +299,9 @@ def _indicator_section(con: duckdb.DuckDBPyConnection) -> PageSection:
         years_by_region[r["region_name"]].append(r)
     by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in points:
-        by_indicator[p["indicator"]].append(p)
+        # a figure from a report whose region is unknown belongs to no region's series
+        if p["region_name"] is not None:
+            by_indicator[p["indicator"]].append(p)
     # the richest series first: the national ones over decades before one county's single figure
     for indicator, rows in sorted(by_indicator.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         name = rows[0]["indicator_name"]

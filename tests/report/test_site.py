@@ -218,3 +218,23 @@ def test_a_folder_of_other_files_is_never_replaced(tiny_warehouse: Path, tmp_pat
     build_site(tiny_warehouse, tmp_path / "empty")
     assert (tmp_path / "empty" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Documents", "empty"]
+
+
+def test_a_report_of_unknown_region_is_in_no_series(tmp_path: Path) -> None:
+    import duckdb
+
+    from tests.report.conftest import make_warehouse
+
+    db = make_warehouse(tmp_path / "warehouse.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute("create temp table x as select * from documents where doc_id = 'zj24'")
+    con.execute("update x set doc_id = 'anon', province = null, level = null, region_code = null")
+    con.execute("insert into documents select * from x")
+    con.execute("insert into metrics select * replace ('anon:' || split_part(metric_id, ':', 2) as metric_id,"
+                " 'anon' as doc_id) from metrics where doc_id = 'zj24'")  # fmt: skip
+    con.close()
+    build_site(db, tmp_path / "site")
+    charts = specs(tmp_path / "site" / "index.html")
+    assert {p["region"] for p in charts["ind-gdp_growth-regions"]["datasets"]["points"]} == {"江苏省", "浙江省"}
+    assert {p["region"] for p in charts["ind-gdp_growth"]["datasets"]["points"]} == {"全国"}
+    assert (tmp_path / "site" / "docs" / "anon.html").is_file()
