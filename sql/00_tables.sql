@@ -30,6 +30,7 @@ create table documents (
     plan_year integer,
     speaker_name varchar,
     speaker_title varchar,
+    region_source varchar,
     transform_version varchar not null,
     run_id varchar not null,
     ingested_at timestamptz not null
@@ -61,6 +62,7 @@ comment on column documents.review_year is 'the (last) year the report reviews: 
 comment on column documents.plan_year is 'the year the report plans for: from a heading naming it (二、2024年工作任务), or 今年 in the delivery year; NULL when it plans several years or none';
 comment on column documents.speaker_name is 'who delivered it, e.g. 王瑞';
 comment on column documents.speaker_title is 'the speaker''s title, e.g. 伊春市政协主席 (市政协主席 gets the region''s name in front)';
+comment on column documents.region_source is 'where province/city/county/region_code came from: text (the report''s own title, subtitle, issuer or speaker line; a corpus row''s columns agree or are absent), source (only the corpus row''s columns: province, title), text_over_source (both named a region and disagreed: the text won); NULL when the region is unknown';
 comment on column documents.transform_version is 'version of baogao''s transforms that produced this row';
 comment on column documents.run_id is 'the ingest run that loaded this version';
 comment on column documents.ingested_at is 'when that run processed the document (UTC)';
@@ -110,7 +112,7 @@ create table metrics (
     surface varchar not null,
     number_text varchar not null,
     unit_text varchar not null,
-    value decimal(38, 6) not null,
+    value decimal(38, 6),
     value_high decimal(38, 6),
     unit varchar not null,
     qualifier varchar,
@@ -120,7 +122,9 @@ create table metrics (
     part_of_metric_id varchar,
     period varchar not null,
     indicator varchar,
-    is_target boolean not null
+    is_target boolean not null,
+    is_estimate boolean not null,
+    stated_in_words varchar
 );
 comment on table metrics is 'one row per quantity mentioned in a report body';
 comment on column metrics.metric_id is 'doc_id:ordinal';
@@ -131,7 +135,7 @@ comment on column metrics.char_end is 'end offset of surface in documents.text (
 comment on column metrics.surface is 'the exact text, e.g. 1500余万元';
 comment on column metrics.number_text is 'the number as written, e.g. 1500';
 comment on column metrics.unit_text is 'the unit as written, e.g. 万元';
-comment on column metrics.value is 'exact value in the base unit, multipliers applied (1500余万元 -> 15000000)';
+comment on column metrics.value is 'exact value in the base unit, multipliers applied (1500余万元 -> 15000000); NULL only for a target stated in words (stated_in_words)';
 comment on column metrics.value_high is 'upper bound of a range (6%－6.5% -> 6.5); else NULL';
 comment on column metrics.unit is 'base unit (元, 件, 人次, %, 个百分点 ...)';
 comment on column metrics.qualifier is 'NULL, more_than, about, at_least, up_to or range';
@@ -142,6 +146,8 @@ comment on column metrics.part_of_metric_id is 'the total this metric is a part 
 comment on column metrics.period is 'review, plan or other: the part of the report the sentence is in';
 comment on column metrics.indicator is 'canonical indicator code (seeds/reference/indicators.csv), e.g. gdp_growth';
 comment on column metrics.is_target is 'true for a planned goal, false for an achieved figure';
+comment on column metrics.is_estimate is 'true for a figure the report gives as an estimate (预计, 预估): the year was not over when it was written';
+comment on column metrics.stated_in_words is 'a target set in words, without a number (与经济增长同步, 保持稳定, 完成国家下达任务), or an explicit no-target (不设具体目标); value, unit_text and number_text are then NULL/empty. NULL for every quantity';
 
 create table ref_indicators (
     indicator varchar not null,

@@ -32,6 +32,7 @@ DOCUMENTS_SCHEMA = pa.schema(
         ("plan_year", pa.int32()),
         ("speaker_name", pa.string()),
         ("speaker_title", pa.string()),
+        ("region_source", pa.string()),
         ("transform_version", pa.string()),
         ("run_id", pa.string()),
         ("ingested_at", pa.timestamp("us", tz="UTC")),

@@ -51,6 +51,8 @@ METRICS_SCHEMA = pa.schema(
         ("period", pa.string()),
         ("indicator", pa.string()),
         ("is_target", pa.bool_()),
+        ("is_estimate", pa.bool_()),
+        ("stated_in_words", pa.string()),
     ]
 )
 

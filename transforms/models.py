@@ -83,6 +83,7 @@ class Document(Frozen):
     plan_year: int | None = None
     speaker_name: str | None = None
     speaker_title: str | None = None
+    region_source: str | None = None  # text, source or text_over_source (sql/00_tables.sql)
     transform_version: str
     run_id: str
     ingested_at: dt.datetime
@@ -123,7 +124,7 @@ class Metric(Frozen):
     surface: str
     number_text: str
     unit_text: str
-    value: Decimal
+    value: Decimal | None  # None only for a target stated in words
     value_high: Decimal | None
     unit: str
     qualifier: Qualifier | None
@@ -134,6 +135,8 @@ class Metric(Frozen):
     period: Part
     indicator: str | None
     is_target: bool
+    is_estimate: bool = False  # 预计 ...: the year was not over when the figure was written
+    stated_in_words: str | None = None  # a target without a number: 与经济增长同步, 保持稳定 ...
 
 
 class EntityMention(Frozen):

@@ -33,7 +33,7 @@ def warehouse() -> duckdb.DuckDBPyConnection:
     )
     con.execute(
         "insert into metrics values ('d1:0', 'd1', 0, 8, 12, '266件', '266', '件', 266, null, '件', null, '提案',"
-        " '提案', '提交', null, 'review', 'proposals_submitted', false)"
+        " '提案', '提交', null, 'review', 'proposals_submitted', false, false, null)"
     )
     con.execute("insert into entity_mentions values ('d1', 0, 'quoted_term', '提交提案', '提交提案', 'e1', null, 4, 8)")
     con.execute("insert into entities values ('e1', 'quoted_term', '提交提案', null)")
@@ -66,6 +66,7 @@ def test_consistent_rows_pass_every_check() -> None:
         ("insert into metrics select * from metrics", "metrics_key_unique"),
         ("insert into terms values ('d2', '提案', 'n', 1)", "foreign_keys_resolve"),
         ("update metrics set sentence_id = 7", "sentence_ids_resolve"),
+        ("update metrics set value = null", "metrics_values_present"),
         ("insert into entities values ('e1', 'person', 'x', null)", "entities_key_unique"),
         ("drop view rejects", "expected_objects"),
     ],
@@ -74,6 +75,12 @@ def test_one_broken_row_fails_exactly_its_check(breakage: str, check: str) -> No
     con = warehouse()
     con.execute(breakage)
     assert failing(con) == {check: 1}
+
+
+def test_a_target_stated_in_words_needs_no_value() -> None:
+    con = warehouse()
+    con.execute("update metrics set value = null, stated_in_words = '与经济增长同步'")
+    assert failing(con) == {}
 
 
 def test_offsets_are_checked_only_for_the_documents_a_build_added() -> None:
