@@ -147,14 +147,14 @@ def mark_continuations(text: str) -> str:
 
 _FURNITURE_PATTERNS: list[tuple[str, int]] = [
     # (pattern, longest line it may match) — a long line is body text even if it says 打印.
-    (r"^(当前位置|您的位置|您现在的位置|你的位置|你现在的位置|现在位置|所在位置)", 120),
+    (r"^(您?当前位置|您的位置|您现在的位置|你的位置|你现在的位置|现在位置|您?所在位置)", 120),
     (r"^[>＞»›]|首页\s*[>＞»›/]|^首页$", 120),
     (
         r"打印本页|打印此页|打印文章|关闭本页|关闭窗口|关闭此页|^【?打印】?$|^【?关闭】?$|【打印】|【关闭】|\[打印\]|\[关闭\]",
         60,
     ),
     (
-        r"分享到|^分享$|扫一扫|手机扫码|在手机上?打开|二维码|^收藏$|收藏本页|加入收藏|设为首页|返回顶部|^返回$|^顶部$|^TOP$",
+        r"分享到|^分享\s*[:：]?$|扫一扫|手机扫码|在手机上?打开|二维码|^收藏$|收藏本页|加入收藏|设为首页|返回顶部|^返回$|^顶部$|^TOP$",
         60,
     ),
     (
@@ -201,6 +201,19 @@ _FURNITURE_PATTERNS: list[tuple[str, int]] = [
     (r"^\d{1,6}$", 6),  # share counters, page numbers
     (r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$", 20),
     (r"^Public domain$|^false$|^true$", 20),
+    # A page's reading widgets, one word a line: 下载 / 打印 / 全屏 / 收藏 / 【字号：加大 还原 减小】.
+    (r"^(下载|全屏|加大|还原|减小|默认|放大|缩小)$", 4),
+    # Time stamps of a page: 2026年02月10日 07时41分, 2026-02-09 09:45:30 (spaces may be gone).
+    (r"^\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}[时:：]\d{2}分?(\d{2}秒)?$", 40),
+    (r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*\d{1,2}:\d{2}(:\d{2})?$", 40),
+    (r"^[（(](来源|稿源|编辑|责任编辑|作者)\s*[:：][^（()）]{1,30}[）)]$", 40),
+    # A photo caption under the title: 省长赵刚作政府工作报告 / 张工作政府工作报告。
+    (r"^[^，。；：]{2,30}作(政府|常委会|常务委员会)?工作报告。?$", 40),
+    # A secrecy or publication notice in a footer: （此件公开发布） / 内部资料 注意保存.
+    (r"^[（(]?此件.{0,6}(公开|发布|发至|印发).{0,6}[）)]?$|^(内部资料|内部文件)|注意保[存密]", 40),
+    (r"请勿外传|严禁外传|^(秘密|机密|绝密)\s*★", 40),
+    # Empty image markup left by an HTML-to-markdown conversion: ![]() |
+    (r"^(?:!\[[^\]]*\]\([^)]*\)[\s|｜]*)+$", 400),
 ]
 # One alternation per length limit, longest limit first: a line is tested only against the
 # patterns whose limit it fits.
@@ -352,7 +365,7 @@ def clean_report(raw: str) -> Cleaned:
     # A line holding only zero-width characters between two text lines is a page break inside
     # a paragraph (Wikisource writes "\n\u200b\n"): join the two lines.
     text = _PAGE_BREAK_LINE.sub(_JOIN, text)
-    text = collapse_spaces(mark_continuations(fold_width(text)))
+    text = collapse_spaces(mark_continuations(fold_width(_IMAGE_MARKUP.sub("", text))))
     dropped: list[str] = []
     lines: list[str] = []
     raw_lines = [line for line in text.split("\n") if line]
@@ -365,6 +378,8 @@ def clean_report(raw: str) -> Cleaned:
             continue
         lines.append(raw_lines[i])
         i += 1
+    lines, blocks = drop_page_blocks(lines)
+    dropped.extend(blocks)
     # Joins no furniture can be part of come first (a lone "2" may be a subscript, not a
     # counter), then furniture goes, then the joins around continuation markers and the rest.
     lines = join_broken_lines(lines, surely_only=True)
@@ -380,6 +395,69 @@ def clean_report(raw: str) -> Cleaned:
     joined = _JOIN_RUN.sub("", "\n".join(kept))
     body = join_broken_lines([ln for ln in joined.split("\n") if ln])
     return Cleaned(text=collapse_spaces("\n".join(body)), dropped=tuple(dropped))
+
+
+# Furniture that spans lines: what a page splits into one word a line.
+_WIDGET_OPEN = re.compile(r"^[【\[]\s*(字号|字体|文字)")
+_WIDGET_CLOSE = re.compile(r"[】\]]")
+_BARE_LABEL = re.compile(
+    r"^(来源|稿源|信息来源|文章来源|作者|编辑|责任编辑|责编|发布时间|发表时间|发布日期|时间|日期|阅读量|阅读次数|浏览次数|点击数|访问量|当前位置|您当前位置|您的位置)\s*[:：]$"
+)
+_SUBTITLE_LIKE = re.compile(r"\d{4}年.{0,12}日.{0,4}在|^[—－―-]")
+_BREADCRUMB_SEP = re.compile(r"^(?:[>＞»›]{1,2}|/)$")
+_RELATED = re.compile(r"^(相关报道|相关链接|相关附件|相关新闻|相关文章|相关阅读|相关稿件|延伸阅读|推荐阅读)\s*[:：>]*$")
+_IMAGE_MARKUP = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)\s*[|｜]?")
+
+
+def _short_item(line: str, longest: int = 30) -> bool:
+    return 0 < len(line) <= longest and not _SENTENCE_PUNCT.search(line.replace(":", ""))
+
+
+def drop_page_blocks(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(kept, dropped): the furniture a page spreads over several lines, which no single line
+    shows: a font-size widget (【字号： / 加大 / 还原 / 减小 / 】), a bare label and its value on
+    the next line (来源： / 四川日报), breadcrumb items around their separators (首页 / > /
+    政府信息公开), and everything from a related-links header (相关报道：) in the second half
+    of the page on (links, and a page's repeat of the report's opening)."""
+    drop = [False] * len(lines)
+    n = len(lines)
+    total = sum(len(ln) for ln in lines)
+    seen = 0
+    for i, raw in enumerate(lines):
+        line = raw.replace(_JOIN, "")
+        seen += len(line)
+        if _WIDGET_OPEN.match(line) and not _WIDGET_CLOSE.search(line):
+            ends = [j for j in range(i + 1, min(n, i + 9)) if _WIDGET_CLOSE.search(lines[j])]
+            if ends and all(len(lines[k]) <= 4 for k in range(i + 1, ends[0] + 1)):
+                for k in range(i, ends[0] + 1):
+                    drop[k] = True
+        elif _BARE_LABEL.match(line):
+            drop[i] = True
+            value = lines[i + 1] if i + 1 < n else ""
+            if _short_item(value) and not _BARE_LABEL.match(value) and not _SUBTITLE_LIKE.search(value):
+                drop[i + 1] = True
+        elif _BREADCRUMB_SEP.match(line):
+            drop[i] = True
+            for k in (i - 1, i + 1):
+                if 0 <= k < n and _short_item(lines[k], 16):
+                    drop[k] = True
+        elif _RELATED.match(line) and seen > total // 2:
+            for k in range(i, n):
+                drop[k] = True
+            break
+    # A page that shows its headline twice (above and below the breadcrumbs): the title block's
+    # lines are read once.
+    head: set[str] = set()
+    for i in range(min(n, 24)):
+        if drop[i]:
+            continue
+        if lines[i] in head and len(lines[i]) <= 90:
+            drop[i] = True
+        head.add(lines[i])
+        if _SALUTATION_LINE.match(lines[i]):
+            break
+    kept = [ln for ln, d in zip(lines, drop, strict=True) if not d]
+    return kept, [ln for ln, d in zip(lines, drop, strict=True) if d]
 
 
 _PAGE_BREAK_LINE = re.compile(rf"(?<=\S)[ \t]*\n[ \t]*[{_ZERO_WIDTH_CHARS}]+[ \t]*\n[ \t]*(?=\S)")

@@ -54,6 +54,7 @@ class DocumentMeta(Frozen):
     plan_year: int | None = None
     speaker_name: str | None = None
     speaker_title: str | None = None
+    region_source: str | None = None  # text, source or text_over_source
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,17 +102,25 @@ _NUM = rf"(\d{{1,3}}|[{CN_NUM}]{{1,4}})"
 _SALUTATION = re.compile(r"^各位(代表|委员|常委|同志|领导)")
 _TITLE_END = re.compile(r"(报告|决议|决定|综述|讲话|说明|纲要|公报)(（[^）]{1,8}）|\([^)]{1,8}\))?$")
 _SUBTITLE = re.compile(
-    rf"^[—\-－─]*\s*{_YEAR}\s*年?\s*([0-9{CN_NUM}]{{1,4}})\s*[月]?\s*([0-9{CN_NUM}]{{0,3}})\s*日?\s*在(.{{2,80}}?)(会议|大会|会)上"
+    rf"^[（(]?\s*[—\-－─―]*\s*{_YEAR}\s*年?\s*([0-9{CN_NUM}]{{1,4}})\s*[月]?\s*([0-9{CN_NUM}]{{0,3}})\s*日?\s*在(.{{2,80}}?)(会议|大会|会)上"
 )
+_SUBTITLE_START = re.compile(rf"^[（(]?\s*[—\-－─―]*\s*{_YEAR}\s*年?[0-9{CN_NUM}]{{1,4}}\s*月")
 _ADOPTED = re.compile(
     rf"^[（(]\s*{_YEAR}年(\d{{1,2}}|[{CN_NUM}]{{1,2}})月(\d{{1,2}}|[{CN_NUM}]{{1,3}})日(.{{2,60}}?)通过\s*[）)]$"
 )
 _SPEAKER_TITLES = (
     "主席|副主席|市长|县长|区长|省长|州长|旗长|盟长|总理|副总理|主任|书记|秘书长|代市长|代县长|代区长|代省长"
 )
-_SPEAKER_LINE = re.compile(rf"^(.{{0,24}}?(?:{_SPEAKER_TITLES}))\s*([\u4e00-\u9fff·]{{2,5}})$")
+# A name: two to four hanzi, or parts joined by a middle dot (艾尔肯·吐尼亚孜), as
+# transliterated Uyghur and Kazakh names are written.
+_NAME = r"[\u4e00-\u9fff]{2,5}|[\u4e00-\u9fff]{1,8}(?:[·•・.][\u4e00-\u9fff]{1,8})+"
+_SPEAKER_LINE = re.compile(rf"^(.{{0,24}}?(?:{_SPEAKER_TITLES}))\s*({_NAME})$")
 _SPEAKER_TITLE_ONLY = re.compile(rf"^(.{{0,24}}?(?:{_SPEAKER_TITLES}))$")
-_NAME_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_NAME_ONLY = re.compile(rf"^(?:{_NAME})$")
+# A page's headline that names the speaker: 张三同志在政协某市第八届委员会第三次会议上作常委会工作报告.
+_HEADLINE_SPEAKER = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{2,4}?|[\u4e00-\u9fff]{1,8}(?:[·•・.][\u4e00-\u9fff]{1,8})+)(?:同志)?(?:代表.{2,30}?)?在.{2,60}?(?:会议|大会)上(?:所)?作.{0,16}报告$"
+)
 
 
 def title_block(text: str) -> list[str]:
@@ -127,7 +136,7 @@ def title_block(text: str) -> list[str]:
 def find_title(block: list[str]) -> str | None:
     """The report's own title in the title block, joining a title wrapped over lines."""
     for i, line in enumerate(block):
-        if _TITLE_END.search(line):
+        if _TITLE_END.search(line) and not _HEADLINE_SPEAKER.match(line):
             # A title wrapped over lines: join the short lines before it that carry no date.
             start = i
             while start > 0 and _title_part(block[start - 1]):
@@ -154,7 +163,12 @@ def headline(block: list[str]) -> str | None:
     """A page's headline: the first title-block line that is neither a date, a speaker nor a
     byline (used when no line ends as a report title does)."""
     for line in block:
-        if _SUBTITLE.match(line) or _SPEAKER_LINE.match(line) or _SPEAKER_TITLE_ONLY.match(line):
+        if (
+            _SUBTITLE.match(line)
+            or _SPEAKER_LINE.match(line)
+            or _SPEAKER_TITLE_ONLY.match(line)
+            or _HEADLINE_SPEAKER.match(line)
+        ):
             continue
         if 6 <= len(line) <= 80 and not re.search(r"[。；]", line) and not line.startswith(("（", "(")):
             return line
@@ -186,8 +200,10 @@ def parse_month_day(month: str, day: str, year: int) -> dt.date | None:
 def find_delivery(lines: list[str]) -> tuple[dt.date | None, str | None]:
     """The delivery date and the meeting phrase from a subtitle (——2024年3月5日在第十四届全国
     人民代表大会第二次会议上) or an adoption note (（2023年3月13日第十四届…会议通过）)."""
-    for line in lines:
+    for i, line in enumerate(lines):
         m = _SUBTITLE.match(line)
+        if m is None and i + 1 < len(lines) and _SUBTITLE_START.match(line):
+            m = _SUBTITLE.match(line + lines[i + 1])  # a subtitle wrapped over two lines
         if m:
             year = cn_year(m.group(1))
             if year is None:
@@ -255,10 +271,15 @@ _BARE_WORK = re.compile(r"^\d{4}年(?:的)?(?:政府)?工作$")
 _YEAR_RANGE = re.compile(r"(\d{4})年?[、，和至到—\-－~]+(?=\d{4}年)")
 _YEAR_IN = re.compile(rf"{_YEAR}年")
 _RELATIVE_REVIEW = re.compile(r"过去一年|过去的一年|一年来|去年|过去五年|过去的五年|五年来|过去[两三四五]年")
+# 今年经济社会发展的主要预期目标是: the paragraph that sets the year's targets.
+_THIS_YEAR_TARGETS = re.compile(r"今年[^。；]{0,16}(?:主要预期目标|主要目标|预期目标)")
+_TOP_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 _JUST_PASSED = re.compile(r"(?:刚刚过去的|回望|回顾)(\d{4})年")
 
 
-def report_years(headings: list[str], text: str, reference_year: int | None) -> tuple[int | None, int | None]:
+def report_years(
+    headings: list[str], text: str, reference_year: int | None, delivered_month: int | None = None
+) -> tuple[int | None, int | None]:
     """(review_year, plan_year) from headings that name a year beside review or plan words
     (一、2023年工作回顾; 二、2024年工作任务; 一、1998年工作回顾和1999年工作的总体要求), else from
     headings that say 今年 / 过去一年 relative to `reference_year` (the delivery year). A report
@@ -267,6 +288,7 @@ def report_years(headings: list[str], text: str, reference_year: int | None) -> 
     plan: set[int] = set()
     relative_review = relative_plan = False
     for h in headings:
+        top = _TOP_NUMBERED.match(h) is not None
         h = re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|首先报告|关于|对)", "", h)
         matches = list(_YEAR_IN.finditer(h))
         for k, m in enumerate(matches):
@@ -288,8 +310,8 @@ def report_years(headings: list[str], text: str, reference_year: int | None) -> 
                     elif year == reference_year - 1:
                         review.add(year)
         if not matches:
-            if _RELATIVE_REVIEW.search(h):
-                relative_review = True
+            if _RELATIVE_REVIEW.search(h) or (top and re.search(r"工作回顾|工作总结", h)):
+                relative_review = True  # 一、工作回顾: the year before the delivery
             if "今年" in h and _PLAN_MARK.search(h):
                 relative_plan = True
     plan_year = plan.pop() if len(plan) == 1 else None
@@ -302,7 +324,19 @@ def report_years(headings: list[str], text: str, reference_year: int | None) -> 
             review_year = passed.pop()
         elif relative_review and (plan_year or reference_year):
             review_year = (plan_year or reference_year or 0) - 1
-    if plan_year is None and review_year is not None and reference_year == review_year + 1 and text.count("今年") >= 3:
+    if review_year is None and reference_year and plan_year in (None, reference_year) and (delivered_month or 12) <= 3:
+        # No heading dates the review, but a report delivered at the year's opening session
+        # (January to March) looks back on one year (一年来, 过去一年) and names the year before:
+        # that is the year it reviews.
+        opening = text[:6000]
+        if _RELATIVE_REVIEW.search(opening) and f"{reference_year - 1}年" in opening:
+            review_year = reference_year - 1
+    if (
+        plan_year is None
+        and review_year is not None
+        and reference_year == review_year + 1
+        and (text.count("今年") >= 3 or _THIS_YEAR_TARGETS.search(text))
+    ):
         # Delivered the year after the one it reviews and speaking of 今年 again and again (its
         # tasks "今年要……"): it plans that year. One passing 从今年起 is not enough (1988).
         plan_year = reference_year
@@ -336,7 +370,20 @@ def extract_metadata(
     term, meeting = term_and_meeting(meeting_phrase)
 
     index = region_index(regions) if regions else None
-    issuer, body_type, level, region = _issuer(text, head, title, meta_title, index)
+    named = _region_named_in_block(block, meeting_phrase, title, index)
+    issuer, body_type, level, region = _issuer(text, head, title, meta_title, index, named)
+    region, region_source = _weigh_source_region(region, source_meta, meta_title, index)
+    if region is not None and level is None:
+        level = region.level
+    if (
+        body_type == "政府"
+        and title == "政府工作报告"
+        and region is not None
+        and region.level != "national"
+        and (delivered_on or meta_year)
+    ):
+        # A page that titles the report only 政府工作报告: the year and the region make it one.
+        title = f"{delivered_on.year if delivered_on else meta_year}年{region.name}政府工作报告"
     if term is None and issuer and body_type == "政协":
         term = term_and_meeting(issuer)[0]
     if body_type == "政协" and issuer and issuer.startswith("政协"):
@@ -348,7 +395,9 @@ def extract_metadata(
     speaker_name, speaker_title = _speaker(block, region)
 
     reference_year = delivered_on.year if delivered_on else meta_year
-    review_year, plan_year = report_years(headings or [], text, reference_year)
+    review_year, plan_year = report_years(
+        headings or [], text, reference_year, delivered_on.month if delivered_on else None
+    )
     if body_type == "人大" and title and "决议" in title:
         review_year = plan_year = None  # a resolution approves a report; it reviews and plans nothing
 
@@ -375,6 +424,7 @@ def extract_metadata(
         plan_year=plan_year,
         speaker_name=speaker_name,
         speaker_title=speaker_title,
+        region_source=region_source if region is not None else None,
         **fields,
     )
 
@@ -406,10 +456,83 @@ _NATIONAL = Region(
 )
 
 
+_CONGRESS_OF = re.compile(rf"在(.{{2,30}}?)(?:第{_NUM}届)?人民代表大会")
+_TITLE_OF = re.compile(
+    r"^(?:\d{4}年)?(.{2,30}?)(?:\d{4}年)?(?:人民政府|政府|人民代表大会常务委员会|人大常委会)工作报告"
+)
+_GOV_ISSUER = re.compile(r"^(自治区|自治州|省|市|县|区|州|旗|盟)?(?:人民)?政府$")
+
+
+def _region_named_in_block(
+    block: list[str], meeting_phrase: str | None, title: str | None, index: RegionIndex | None
+) -> Region | None:
+    """The region the title block names as the report's own: the people's congress the
+    subtitle addresses (在天津市第十八届人民代表大会…), the title (2026年天津市政府工作报告),
+    or the speaker's title (四川省人民政府省长): the first of them that names one."""
+    if index is None:
+        return None
+    pieces: list[str] = []
+    for source in (meeting_phrase or "", *[ln for ln in block if _SUBTITLE.match(ln)]):
+        m = _CONGRESS_OF.search(source)
+        if m:
+            pieces.append(m.group(1))
+    if title:
+        m = _TITLE_OF.match(title)
+        if m:
+            pieces.append(m.group(1))
+    for line in block:
+        sub = _SUBTITLE.match(line)
+        rest = line[sub.end() :].strip() if sub else line
+        m = _SPEAKER_LINE.match(rest) or _SPEAKER_TITLE_ONLY.match(rest)
+        if m:
+            pieces.append(m.group(1))
+    for piece in pieces:
+        names = split_region_chain(piece, index)
+        if names:
+            region = resolve(names, index, Counter())
+            if region is not None:
+                return region
+    return None
+
+
+def _weigh_source_region(
+    region: Region | None, source_meta: dict[str, Any], meta_title: str | None, index: RegionIndex | None
+) -> tuple[Region | None, str]:
+    """(region, where it came from): the text's region, else the one a corpus row's columns
+    name (province, city, county, or its title); 'text_over_source' when both name one and they
+    disagree (a row's columns are a scraper's guess; the report's own title block is the report)."""
+    meta_region: Region | None = None
+    if index is not None:
+        for key in ("county", "city", "province"):
+            value = source_meta.get(key)
+            if isinstance(value, str) and value.strip():
+                names = split_region_chain(value.strip(), index)
+                meta_region = resolve(names, index, Counter()) if names else None
+                if meta_region is not None:
+                    break
+        if meta_region is None and meta_title:
+            m = _TITLE_OF.match(meta_title)
+            names = split_region_chain(m.group(1), index) if m else []
+            meta_region = resolve(names, index, Counter()) if names else None
+    if region is None:
+        return meta_region, "source"
+    if meta_region is None or meta_region.code == region.code or index is None:
+        return region, "text"
+    if meta_region in index.ancestors(region):
+        return region, "text"  # the row names the province of a city's report
+    return region, "text_over_source"
+
+
 def _issuer(
-    text: str, head: str, title: str | None, meta_title: str | None, index: RegionIndex | None
+    text: str,
+    head: str,
+    title: str | None,
+    meta_title: str | None,
+    index: RegionIndex | None,
+    named: Region | None = None,
 ) -> tuple[str | None, str | None, str | None, Region | None]:
-    """(issuer, body_type, level, region)."""
+    """(issuer, body_type, level, region). `named` is the region the title block names, for
+    an issuer the text gives by its level only (我代表省人民政府)."""
     title_or_meta = title or meta_title or ""
     # A resolution of a people's congress on a report.
     if "决议" in title_or_meta and "人民代表大会" in title_or_meta:
@@ -427,6 +550,9 @@ def _issuer(
     cppcc_text = " ".join(filter(None, [said, title_or_meta]))
     if "政协" in cppcc_text or "政治协商会议" in cppcc_text or "政协" in title_or_meta:
         return _cppcc_issuer(text, said, title_or_meta, index)
+    if _GOV_ISSUER.match(said) and named is not None and named.level != "national":
+        # 我代表省人民政府 / 省政府: the level only; the title block names the region.
+        return named.name + "人民政府", "政府", named.level, named
     if said.endswith("人民政府"):
         region = _region_from_chain(said[: -len("人民政府")], text, index)
         return said, "政府", region.level if region else None, region
@@ -439,6 +565,8 @@ def _issuer(
         for name, (issuer, body) in _NATIONAL_BODIES.items():
             if body == "政府" and (name in title_or_meta or name in (meta_title or "")):
                 return issuer, body, "national", _NATIONAL
+        if named is not None and named.level != "national":
+            return named.name + "人民政府", "政府", named.level, named
         return None, "政府", None, None
     if re.search(r"(中国共产党|中共).{0,20}(委员会|代表大会)", title_or_meta):
         return None, "党委", None, None
@@ -488,32 +616,53 @@ def _region_from_chain(chain: str, text: str, index: RegionIndex | None) -> Regi
 
 
 def _speaker(block: list[str], region: Region | None) -> tuple[str | None, str | None]:
-    """(name, title) from a speaker line: 伊春市政协主席 王瑞 / 国务院总理 + 李强 on the next line.
-    A title naming only the level (市政协主席) gets the region's name in front (余姚市政协主席)."""
-    for i, line in enumerate(block):
+    """(name, title) from a speaker line: 伊春市政协主席 王瑞 / 国务院总理 + 李强 on the next line /
+    the end of the subtitle line (……会议上 陕西省省长 赵刚). A title naming only the level
+    (市政协主席, 省长, 自治区人民政府主席) gets the region's name in front (余姚市政协主席, 吉林省省长)."""
+    lines = []
+    for line in block:
+        m = _SUBTITLE.match(line)
+        lines.append(line[m.end() :].strip() if m else line)
+    for i, line in enumerate(lines):
         m = _SPEAKER_LINE.match(line)
         title = name = None
         if m and m.group(1):
             title, name = m.group(1), m.group(2)
         else:
             t = _SPEAKER_TITLE_ONLY.match(line)
-            if t and i + 1 < len(block) and _NAME_ONLY.match(block[i + 1].replace(" ", "")):
-                title, name = t.group(1), block[i + 1].replace(" ", "")
+            if t and i + 1 < len(lines) and _NAME_ONLY.match(lines[i + 1].replace(" ", "")):
+                title, name = t.group(1), lines[i + 1].replace(" ", "")
         if title and name:
-            title = title.strip()
-            if (
-                region is not None
-                and region.level != "national"
-                and title[:1] in "省市县区旗州"
-                and title[1:3] in ("政协", "人大", "长", "委")
-            ):
-                title = region.name + title[1:] if region.name.endswith(title[0]) else title
-            return name, title
+            return name, _full_title(title.strip(), region)
     # A name alone right under the subtitle (1957: 周恩来).
     for i, line in enumerate(block[:-1]):
         if _SUBTITLE.match(line) and _NAME_ONLY.match(block[i + 1]):
             return block[i + 1], None
+    # A page headline naming the speaker (某某同志在……会议上作常委会工作报告).
+    for line in block:
+        h = _HEADLINE_SPEAKER.match(line)
+        if h and h.group("name"):
+            return h.group("name"), None
     return None, None
+
+
+_LEVEL_WORDS = ("自治区", "自治州", "省", "市", "县", "区", "旗", "州", "盟")
+
+
+def _full_title(title: str, region: Region | None) -> str:
+    """省长 → 吉林省省长, 市政协主席 → 余姚市政协主席, 自治区人民政府主席 → 内蒙古自治区人民政府主席:
+    a title that opens with the bare level word of the speaker's own region gets the region's name."""
+    if region is None or region.level == "national":
+        return title
+    for word in _LEVEL_WORDS:
+        if title.startswith(word) and region.name.endswith(word):
+            rest = title[len(word) :]
+            if rest == "长" or title in ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长"):
+                return region.name + title  # 省长: the level word is part of the title
+            if rest.startswith(("政协", "人大", "人民政府", "政府", "长", "委", "主席")):
+                return region.name + rest
+            return title
+    return title
 
 
 def count_names(text: str, index: RegionIndex) -> Counter[str]:

@@ -275,3 +275,42 @@ def test_a_licence_footer_at_the_end_goes_whole() -> None:
     first = ["2023年政府工作报告", "各位代表：过去一年，经济社会发展取得新成效。"]
     cleaned = clean_report("\n".join(first + WIKISOURCE_FOOTER + ["Public domain", "false"]))
     assert cleaned.text.split("\n") == first
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "您当前位置：首页 >> 政协要闻 >> 浏览文章",
+        "（此件公开发布）",
+        "![]() |",
+        "![]()![]() |",
+        "2026年02月10日 07时41分",
+        "2026-02-09 09:45:30",
+        "省长赵刚作政府工作报告",
+        "（来源：青海日报）",
+    ],
+)
+def test_a_line_of_page_furniture_leaves_the_text(furniture: str) -> None:
+    text = clean_text(f"政府工作报告\n{furniture}\n各位代表：\n现在，我代表省人民政府向大会报告工作。")
+    assert text == "政府工作报告\n各位代表：\n现在，我代表省人民政府向大会报告工作。"
+
+
+def test_furniture_spread_over_lines_leaves_the_text_and_a_subtitle_stays() -> None:
+    raw = "\n".join(
+        [
+            "下载", "打印", "全屏", "收藏", "【字号：", "加大", "还原", "减小", "】",
+            "当前位置：", "首页", ">", "政务信息", ">", "宁夏要闻",
+            "2026年四川省人民政府工作报告", "来源:", "四川日报", "分享：",
+            "2026年2月3日在四川省第十四届人民代表大会第五次会议上", "各位代表：",
+            "现在，我代表省人民政府向大会报告工作。", "一、2025年工作回顾", "过去一年，我们做了很多工作。",
+            "相关报道：", "某某热议政府工作报告", "2026年四川省人民政府工作报告",
+        ]
+    )  # fmt: skip
+    assert clean_text(raw) == "\n".join(
+        [
+            "2026年四川省人民政府工作报告",
+            "2026年2月3日在四川省第十四届人民代表大会第五次会议上",
+            "各位代表：",
+            "现在，我代表省人民政府向大会报告工作。",
+            "一、2025年工作回顾",
+            "过去一年，我们做了很多工作。",
+        ]
+    )

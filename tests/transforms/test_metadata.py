@@ -117,7 +117,7 @@ def test_a_city_government_report_names_its_mayor_and_region() -> None:
     )
     meta = extract_metadata(text, {}, resources().regions, ["一、2023年工作回顾", "二、2024年主要任务"])
     assert meta.model_dump() == {
-        "title": "政府工作报告",
+        "title": "2024年北京市政府工作报告",  # a bare 政府工作报告 gets its year and region
         "issuer": "北京市人民政府",
         "body_type": "政府",
         "level": "province",
@@ -132,6 +132,7 @@ def test_a_city_government_report_names_its_mayor_and_region() -> None:
         "plan_year": 2024,
         "speaker_name": "殷勇",
         "speaker_title": "北京市市长",
+        "region_source": "text",
     }
 
 
@@ -146,7 +147,7 @@ def test_text_without_any_metadata_gives_none_everywhere_not_a_guess() -> None:
     meta = extract_metadata(
         "持续深化党建。全年召开会议17次。\n提案办理强监督。交办提案167件。", {}, resources().regions
     )
-    assert meta.model_dump() == dict.fromkeys(META_FIELDS)
+    assert meta.model_dump() == dict.fromkeys((*META_FIELDS, "region_source"))
 
 
 def test_source_metadata_fills_in_only_what_the_text_lacks() -> None:
@@ -170,3 +171,79 @@ def test_chinese_numerals_read_as_integers(text: str, value: int | None) -> None
 )
 def test_month_and_day_are_read_only_when_one_reading_is_a_real_date(month, day, date) -> None:
     assert parse_month_day(month, day, 2023) == date
+
+
+def _report(*head: str) -> str:
+    return "\n".join([*head, "各位代表：", "现在，我代表省人民政府向大会报告工作，请予审议。"])
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # the subtitle in parentheses, with ――, wrapped over two lines, without a dash
+        (("政府工作报告", "（2026年1月27日在青海省第十四届人民代表大会第四次会议上）"), "2026-01-27"),
+        (("政府工作报告", "――2026年1月27日在青海省第十四届人民代表大会第四次会议上"), "2026-01-27"),
+        (("政府工作报告", "——2026年1月27日在青海省第十四届", "人民代表大会第四次会议上"), "2026-01-27"),
+        (("政府工作报告", "2026年1月27日在青海省第十四届人民代表大会第四次会议上"), "2026-01-27"),
+    ],
+)
+def test_the_date_is_read_from_the_subtitle_in_any_of_its_forms(head: tuple[str, ...], expected: str) -> None:
+    meta = extract_metadata(_report(*head), {}, resources().regions)
+    assert (str(meta.delivered_on), meta.province, meta.term, meta.meeting) == (expected, "青海省", 14, 4)
+
+
+@pytest.mark.parametrize(
+    ("speaker_line", "expected"),
+    [
+        ("自治区人民政府主席 艾尔肯·吐尼亚孜", ("艾尔肯·吐尼亚孜", "新疆维吾尔自治区人民政府主席")),
+        ("自治区主席 艾尔肯·吐尼亚孜", ("艾尔肯·吐尼亚孜", "新疆维吾尔自治区主席")),
+        ("新疆维吾尔自治区人民政府主席 艾尔肯·吐尼亚孜", ("艾尔肯·吐尼亚孜", "新疆维吾尔自治区人民政府主席")),
+    ],
+)
+def test_a_name_with_a_middle_dot_is_the_speaker(speaker_line: str, expected: tuple[str, str]) -> None:
+    text = _report("政府工作报告", "——2026年1月25日在新疆维吾尔自治区第十四届人民代表大会第五次会议上", speaker_line)
+    meta = extract_metadata(text, {}, resources().regions)
+    assert (meta.speaker_name, meta.speaker_title) == expected
+    assert (meta.province, meta.region_code, meta.level) == ("新疆维吾尔自治区", "650000", "province")
+
+
+def test_the_speaker_may_stand_at_the_end_of_the_subtitle_line() -> None:
+    text = _report("陕西省2026年政府工作报告", "2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚")
+    meta = extract_metadata(text, {}, resources().regions)
+    assert (meta.speaker_name, meta.speaker_title, meta.province, meta.title) == (
+        "赵刚",
+        "陕西省省长",
+        "陕西省",
+        "陕西省2026年政府工作报告",
+    )
+
+
+def test_an_issuer_named_by_its_level_takes_the_region_of_the_title_block() -> None:
+    text = _report("2026年天津市政府工作报告", "——2026年1月26日在天津市第十八届人民代表大会第四次会议上", "市长 张工")
+    meta = extract_metadata(text.replace("省人民政府", "市人民政府"), {}, resources().regions)
+    region = (meta.issuer, meta.level, meta.province, meta.region_code)
+    assert region == ("天津市人民政府", "province", "天津市", "120000")
+    assert (meta.speaker_name, meta.speaker_title) == ("张工", "天津市市长")
+
+
+def test_the_csv_columns_give_the_region_when_the_text_is_silent_and_lose_when_they_disagree() -> None:
+    silent = "政府工作报告\n各位代表：\n现在，我代表省人民政府向大会报告工作。"
+    meta = extract_metadata(silent, {"province": "吉林省", "title": "2026年吉林省政府工作报告"}, resources().regions)
+    assert (meta.province, meta.region_code, meta.region_source) == ("吉林省", "220000", "source")
+    text = _report("2026年吉林省政府工作报告", "——2026年1月27日在吉林省第十四届人民代表大会第五次会议上", "省长 胡玉亭")
+    meta = extract_metadata(text, {"province": "辽宁省"}, resources().regions)
+    assert (meta.province, meta.region_source) == ("吉林省", "text_over_source")
+    meta = extract_metadata(text, {"province": "吉林省"}, resources().regions)
+    assert (meta.province, meta.region_source) == ("吉林省", "text")
+
+
+def test_a_page_headline_naming_the_speaker_gives_the_speaker_not_the_title() -> None:
+    text = "\n".join(
+        [
+            "王小明同志在政协余姚市第十四届委员会第三次会议上作常委会工作报告",
+            "各位委员：",
+            "现在，我代表政协第十四届余姚市委员会常务委员会，向大会报告工作，请予审议。",
+        ]
+    )
+    meta = extract_metadata(text, {}, resources().regions)
+    assert (meta.speaker_name, meta.title) == ("王小明", None)
