@@ -123,7 +123,7 @@ create table metrics (
     period varchar not null,
     indicator varchar,
     is_target boolean not null,
-    is_estimate boolean not null,
+    is_estimate boolean not null default false,
     stated_in_words varchar
 );
 comment on table metrics is 'one row per quantity mentioned in a report body';
