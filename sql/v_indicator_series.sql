@@ -19,6 +19,8 @@ dated as (
     select
         metric.indicator,
         metric.is_target,
+        metric.is_estimate,
+        metric.stated_in_words,
         metric.value,
         metric.value_high,
         metric.qualifier,
@@ -45,27 +47,33 @@ dated as (
 ),
 
 -- a report states its headline figure first and repeats it in the explanation; government reports
--- win over others (a 政协 report may quote the GDP figure of its region)
+-- win over others (a 政协 report may quote the GDP figure of its region); a target stated in words
+-- (no value) is ranked apart from the numbers
 ranked as (
     select
         *,
         row_number() over (
-            partition by indicator, region_code, region_name, year, is_target
+            partition by indicator, region_code, region_name, year, is_target, value is null
             order by case when body_type = '政府' then 0 else 1 end, doc_id, sentence_id, char_start
         ) as mention_rank,
-        count(*) over (partition by indicator, region_code, region_name, year, is_target) as mentions
+        count(*) over (partition by indicator, region_code, region_name, year, is_target, value is null) as mentions
     from dated
     where year is not null
 ),
 
 target as (
     select * from ranked
-    where is_target and mention_rank = 1
+    where is_target and value is not null and mention_rank = 1
+),
+
+target_in_words as (
+    select * from ranked
+    where is_target and value is null and mention_rank = 1
 ),
 
 actual as (
     select * from ranked
-    where not is_target and mention_rank = 1
+    where not is_target and value is not null and mention_rank = 1
 ),
 
 series_key as (
@@ -88,12 +96,18 @@ final as (
         target.surface as target_surface,
         target.doc_id as target_doc_id,
         coalesce(target.mentions, 0) as target_mentions,
+        target_in_words.stated_in_words as target_in_words,
+        case
+            when target.value is not null then 'number'
+            when target_in_words.stated_in_words is not null then 'words'
+        end as target_stated_as,
         actual.value as actual_value,
         actual.qualifier as actual_qualifier,
         actual.unit as actual_unit,
         actual.surface as actual_surface,
         actual.doc_id as actual_doc_id,
         coalesce(actual.mentions, 0) as actual_mentions,
+        actual.is_estimate as actual_is_estimate,
         case when target.unit = actual.unit then actual.value - target.value end as gap,
         case
             when target.unit <> actual.unit or coalesce(indicator.better, '') = '' then null
@@ -106,6 +120,11 @@ final as (
         and series_key.region_code is not distinct from target.region_code
         and series_key.region_name is not distinct from target.region_name
         and series_key.year = target.year
+    left join target_in_words
+        on series_key.indicator = target_in_words.indicator
+        and series_key.region_code is not distinct from target_in_words.region_code
+        and series_key.region_name is not distinct from target_in_words.region_name
+        and series_key.year = target_in_words.year
     left join actual
         on series_key.indicator = actual.indicator
         and series_key.region_code is not distinct from actual.region_code
@@ -128,7 +147,10 @@ comment on column v_indicator_series.target_unit is 'base unit of the target';
 comment on column v_indicator_series.target_surface is 'the target exactly as written';
 comment on column v_indicator_series.target_doc_id is 'the document the target comes from (a government report first)';
 comment on column v_indicator_series.target_mentions is 'how many target values for this indicator, region and year the warehouse holds (repeats and other reports)';
+comment on column v_indicator_series.target_in_words is 'the target as first stated in words for the year (与经济增长同步, 提质增效, 完成国家下达的…任务, 不设具体目标); NULL when the reports state none in words';
+comment on column v_indicator_series.target_stated_as is 'number when a numeric target was found, words when only a target in words was, NULL when no target was found (not mentioned, or missed)';
 comment on column v_indicator_series.actual_value is 'the actual as first reported for the year; NULL when none was found';
+comment on column v_indicator_series.actual_is_estimate is 'true when the actual is given as an estimate (预计): the year was not over when the report was written';
 comment on column v_indicator_series.actual_qualifier is 'qualifier of the actual (e.g. more_than for 1500余万元)';
 comment on column v_indicator_series.actual_unit is 'base unit of the actual';
 comment on column v_indicator_series.actual_surface is 'the actual exactly as written';

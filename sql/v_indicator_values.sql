@@ -51,7 +51,9 @@ final as (
         surface,
         metric_id,
         char_start,
-        period
+        period,
+        is_estimate,
+        stated_in_words
     from dated
 )
 
@@ -65,7 +67,9 @@ comment on column v_indicator_values.body_type is '政协, 政府, 人大 or 党
 comment on column v_indicator_values.year is 'the year the value is for: plan_year for a target, review_year for an actual (the year next to the other when only one is known)';
 comment on column v_indicator_values.indicator is 'canonical indicator code (ref_indicators.indicator)';
 comment on column v_indicator_values.is_target is 'true for a planned goal, false for an achieved figure';
-comment on column v_indicator_values.value is 'exact value in the base unit (lower bound of a range)';
+comment on column v_indicator_values.is_estimate is 'true for a figure given as an estimate (预计)';
+comment on column v_indicator_values.stated_in_words is 'a target set in words without a number (与经济增长同步); value is then NULL';
+comment on column v_indicator_values.value is 'exact value in the base unit (lower bound of a range); NULL for a target stated in words';
 comment on column v_indicator_values.value_high is 'upper bound of a range; else NULL';
 comment on column v_indicator_values.qualifier is 'NULL, more_than, about, at_least, up_to or range';
 comment on column v_indicator_values.unit is 'base unit (%, 元, 件, 人 ...)';

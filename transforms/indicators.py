@@ -4,8 +4,13 @@ A row of the reference says which phrases signal the indicator, which base units
 which words must appear somewhere in the sentence, and which words rule it out. Phrases are plain
 text; `…` inside a phrase stands for any text short of a ；or 。, so `国内生产总值…增长` matches
 国内生产总值达到134.9万亿元、增长 (the context a phrase is sought in is already cut down to the
-clauses that lead up to the number, see transforms/metrics.py). The CSV is data an analyst extends
-without touching code; this module only reads the values it is handed.
+clauses that lead up to the number, see transforms/metrics.py). A `增长` after `…` stands for the
+change either way (增长, 下降, 降低, 微降 …: 进出口下降5.4%). A phrase that opens with `^` names the
+region's own figure only when it heads its clause: nothing but words of scope, time or report
+(全省, 全年, 2025年, 实现, 预计 …) may stand before it, so 海洋生产总值, 县域经济增长,
+能源工业增加值, 城镇居民人均可支配收入 and 对俄进出口 are a part of the region, not the region's
+indicator. The CSV is data an analyst extends without touching code; this module only reads the
+values it is handed.
 """
 
 from __future__ import annotations
@@ -18,6 +23,16 @@ from dataclasses import dataclass
 INDICATOR_COLUMNS = ("indicator", "name", "unit", "phrases", "requires", "excludes", "better", "description")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _CLAUSE_GAP = "[^；。;]*?"
+_CHANGE = "(?:增长|下降|降低|微降|减少|回落|下滑)"
+# What may stand before a `^` phrase in its clause: the whole region, time, reporting verbs.
+_SCOPE_WORD = (
+    r"全省|全市|全区|全州|全县|全盟|全旗|全国|全体|全年|全社会|我国|我省|我市|我区|我州|我县|本省|本市|本区|"
+    r"今年|去年|上年|当年|明年|其中|初步统计|初步核算|经初步核算|预计|实现|完成|力争|确保|争取|努力|推动|促进|"
+    r"保持|主要|同比|[0-9]{4}年|[一二三四五六七八九十]+是|"
+    r"在?[\u4e00-\u9fff]{2,10}下"  # a condition: 正常年景下, 在省委坚强领导下
+)
+_SCOPE_ONLY = re.compile(rf"(?:(?:{_SCOPE_WORD})的?|[\s“”‘’＃])*")
+_CLAUSE_MARK = re.compile(r"[，；：、。,;:（(]")
 
 
 @dataclass(frozen=True)
@@ -73,7 +88,23 @@ def indicators_from_rows(rows: Iterable[Mapping[str, str]]) -> tuple[Indicator, 
 
 @functools.lru_cache(maxsize=4096)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(_CLAUSE_GAP.join(re.escape(part) for part in phrase.split("…")))
+    parts = phrase.lstrip("^").split("…")
+    return re.compile(
+        _CLAUSE_GAP.join(_CHANGE if k and part == "增长" else re.escape(part) for k, part in enumerate(parts))
+    )
+
+
+# A verb of saying, planning or achieving: what stands before it is its actor (中央提出今年经济增长
+# 预期目标为7%), not a modifier of the indicator's noun.
+_GOVERNING_VERB = re.compile(r"提出|要求|确定|明确|计划|预期|安排|实现|完成|力争|确保|争取|预计|推动|促进|努力")
+
+
+def heads_its_clause(context: str, start: int) -> bool:
+    """Whether only words of scope, time or report stand between the clause start (or the last
+    governing verb) and `start`."""
+    clause_start = max((m.end() for m in _CLAUSE_MARK.finditer(context, 0, start)), default=0)
+    clause_start = max((m.end() for m in _GOVERNING_VERB.finditer(context, clause_start, start)), default=clause_start)
+    return _SCOPE_ONLY.fullmatch(context, clause_start, start) is not None
 
 
 def _best_end(indicator: Indicator, context: str) -> int:
@@ -81,7 +112,8 @@ def _best_end(indicator: Indicator, context: str) -> int:
     best = -1
     for phrase in indicator.phrases:
         for m in _phrase_pattern(phrase).finditer(context):
-            best = max(best, m.end())
+            if m.end() > best and (not phrase.startswith("^") or heads_its_clause(context, m.start())):
+                best = m.end()
     return best
 
 

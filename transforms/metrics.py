@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 
-from transforms.indicators import Indicator, match_indicator
+from transforms.indicators import Indicator, heads_its_clause, match_indicator
 from transforms.models import Metric, Part, Qualifier, Section, Sentence
 from transforms.numbers import (
     MULTIPLIERS,
@@ -161,6 +161,22 @@ _PAST_CUE = re.compile(
     r"去年|上年|过去|已经|完成了|实现了|达到了|超额|年初确定|预定目标|一年来|五年来|近两年|近三年|近年来|以来|累计|先后|回顾"
 )
 _LIST_OPENER = re.compile(r"[：:]\s*$")
+# 今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，…；城镇调查失业率5.5%左右: every figure
+# after the colon of a target paragraph's lead is a target (in whatever part the paragraph sits).
+_TARGET_LEAD = re.compile(r"(?:预期目标|主要目标|发展目标|调控目标)(?:是|为|包括)?[：:]")
+_ESTIMATE = re.compile(r"预计|预估|估计")
+# A paragraph or section about several years (这五年, “十四五”时期, 到2030年): its figures are not
+# one year's actuals or targets unless their own clause names a year.
+_MULTI_YEAR = re.compile(
+    r"这五年|五年来|过去五年|的五年|今后五年|未来五年|“?十[一二三四五六七八九]五”?(?:时期|期间|以来|规划期)|到20\d\d年"
+)
+# A heading about a five-year plan (二、“十五五”主要目标任务) speaks of several years; one about the
+# plan's first year (全力推动“十五五”开好局) does not.
+_MULTI_YEAR_HEADING = re.compile(
+    rf"{_MULTI_YEAR.pattern}|十[一二三四五六七八九]五”?(?:时期|期间|以来|规划|主要目标|目标|发展成就|成就)|五年"
+)
+_ONE_YEAR = re.compile(r"过去一年|过去的一年|一年来|去年|今年|比上年|(?<![到至])(?:19|20)\d\d年(?![底末])")
+_NAMES_A_YEAR = re.compile(r"(?<!到)20\d\d年(?![底末])")
 
 VERBS = (
     "开展", "举办", "召开", "组织", "提交", "提出", "收到", "征集", "立案", "交办", "办结", "办复", "答复",
@@ -243,6 +259,9 @@ def _amount(num: str, mult: str) -> tuple[Decimal, str, str]:
     return parse_arabic(num) * MULTIPLIERS.get(mult, 1), num, mult
 
 
+_FALL_BEFORE = re.compile(r"(?:下降|降低|微降|减少|回落|下滑|负增长)了?(?:约|近|接近|超过)? ?$")
+
+
 def _hit_from_match(text: str, m: re.Match[str]) -> _Hit | None:
     g = m.groupdict()
     pct_pre, num, approx, hi = g["pct_pre"], g["num"], g["approx"], g["hi"]
@@ -307,6 +326,9 @@ def _hit_from_match(text: str, m: re.Match[str]) -> _Hit | None:
         qualifier = _APPROX_QUALIFIER[approx]
     if g["suffix"]:
         qualifier = _SUFFIX_QUALIFIER[g["suffix"]]
+    if unit in ("%", "个百分点") and _FALL_BEFORE.search(text, max(0, start - 8), start):
+        # 下降3.3%, CPI微降0.1%: a fall is a negative change (降至/降到 name a level, not a fall)
+        value, value_high = (-value_high, -value) if value_high is not None else (-value, None)
     if value_high is not None:
         qualifier = "range"
         number_text = text[m.start("num") : m.end("hi")]
@@ -385,6 +407,12 @@ def _local(text: str, hits: Sequence[_Hit], i: int) -> str:
     return _CLAUSE_SPLIT.split(segment)[-1]
 
 
+def _in_target_list(text: str, start: int) -> bool:
+    """Whether the number at `start` follows a target paragraph's lead (…主要预期目标是：) in its
+    sentence, with no past cue (去年, 完成了 …) between the lead and the number."""
+    return _TARGET_LEAD.search(text, 0, start) is not None and _PAST_CUE.search(text, 0, start) is None
+
+
 def _is_target(window: str, clause: str, period: Part, carried: bool, after_past: bool) -> bool:
     """A goal rather than an achieved figure. `clause` is the number's own clause (from the
     subject that leads up to it to the next comma), `window` the sentence up to the end of that
@@ -420,7 +448,14 @@ def extract_metrics(
     each sentence with a quantity is tokenized here with `user_words`). `part_of_metric_id`
     links a part (其中…, 15个问题已解决12个) to its total, so that sums count it once."""
     part_of: dict[int, Part] = {s.section_id: s.part for s in sections}
+    several_years = _sections_about_several_years(sections)
     rows: list[Metric] = []
+    paragraph_end = -1
+    multi_year = False  # the paragraph so far speaks of several years (这五年 …)
+    lead_multi_year = False
+    prev_one_line: str | None = None  # the last paragraph, when it was one short sentence
+    paragraph_start = False
+    in_targets = False  # the paragraph opened with a target lead (…主要预期目标是：)
     carry = False
     carry_section: int | None = None
     after_past = False  # the sentence before, in the same section, looked back (过去一年 …)
@@ -428,7 +463,7 @@ def extract_metrics(
     prev_rows: list[Metric] = []  # the quantities of the last sentence that had any, in this section
     totals: set[str] = set()  # metrics stated as a total (累计…, 共…)
     narrowed: set[str] = set()  # metrics whose clause names who did it (各党派团体…提交提案78件)
-    for sent in sentences:
+    for k, sent in enumerate(sentences):
         text = sent.text
         period: Part = part_of.get(sent.section_id, "other")
         if carry and carry_section != sent.section_id:
@@ -436,6 +471,27 @@ def extract_metrics(
         if prev_section != sent.section_id:
             after_past = False
             prev_rows = []
+        if sent.char_start > paragraph_end:  # a new paragraph (a line break lies between)
+            if prev_section != sent.section_id:
+                lead_multi_year = False
+            if prev_one_line is not None:
+                # a one-sentence lead (这是城乡面貌发生显著变化的五年。) speaks for the paragraphs after it
+                lead_multi_year = _MULTI_YEAR.search(prev_one_line) is not None and not _NAMES_A_YEAR.search(
+                    prev_one_line
+                )
+            # a paragraph that opens on one year (过去一年, 去年, 2025年) under a heading about five
+            # years (一、过去五年工作回顾) reports that year
+            one_year = _ONE_YEAR.search(text) is not None and not _MULTI_YEAR.search(text)
+            multi_year = (lead_multi_year or sent.section_id in several_years) and not one_year
+            paragraph_start = True
+            in_targets = False
+        else:
+            paragraph_start = False
+        if _MULTI_YEAR.search(text):
+            multi_year = True
+        elif _ONE_YEAR.search(text):
+            multi_year = False  # 2012年，…国内生产总值增长7.8%: back to one year
+        paragraph_end = sent.char_end
         hits = scan_quantities(text)
         if hits:
             if seg is None:
@@ -444,22 +500,59 @@ def extract_metrics(
             else:
                 toks = sentence_tokens(seg, sent.char_start, sent.char_end)
             first = len(rows)
-            _emit(rows, doc_id, sent, hits, period, (carry, after_past), indicators, toks, user_words, prev_rows)
+            _emit(
+                rows,
+                doc_id,
+                sent,
+                hits,
+                period,
+                (carry or in_targets, after_past),
+                indicators,
+                toks,
+                user_words,
+                prev_rows,
+                multi_year=multi_year,
+            )
             _mark_scope(text, sent.char_start, rows[first:], toks, totals, narrowed)
             prev_rows = rows[first:]
+        if indicators and (carry or in_targets or _TARGET_LEAD.search(text)) and not multi_year:
+            rows.extend(stated_in_words(doc_id, sent, period, carry or in_targets, indicators, len(rows)))
         # a list opened by "…目标是：" carries its target cue through the ；-separated items
         if _LIST_OPENER.search(text) and _TARGET_CUE.search(text):
             carry, carry_section = True, sent.section_id
+        elif _TARGET_LEAD.search(text) and text.rstrip().endswith(("；", ";")) and not _PAST_CUE.search(text):
+            carry, carry_section = True, sent.section_id  # 主要预期目标是：…； / …；
         elif carry and not text.rstrip().endswith(("；", ";", "：", ":")):
             carry = False
+        if _TARGET_LEAD.search(text) and not _PAST_CUE.search(text):
+            in_targets = True  # 主要预期目标是：…。 the rest of the paragraph states targets too
         after_past = _PAST_CUE.search(text) is not None and _TARGET_CUE.search(text) is None
         prev_section = sent.section_id
+        next_start = sentences[k + 1].char_start if k + 1 < len(sentences) else None
+        one_line = paragraph_start and len(text) <= 40 and (next_start is None or next_start > sent.char_end)
+        if next_start is None or next_start > sent.char_end:
+            prev_one_line = text if one_line else None
     return _link_repeated_parts(rows, totals, narrowed)
 
 
 _RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
 # "…266件提案中，": the number is the whole the clauses after it divide
 _IN_TOTAL = re.compile(r"[^，；。：,;:]{0,12}中[，,：:]")
+
+
+def _sections_about_several_years(sections: Sequence[Section]) -> set[int]:
+    """Sections whose heading, or an ancestor's, speaks of several years and names none
+    (“十四五”时期发展成就, 三、“十五五”时期主要目标任务)."""
+    by_id = {s.section_id: s for s in sections}
+    out: set[int] = set()
+    for s in sections:
+        node: Section | None = s
+        while node is not None:
+            if _MULTI_YEAR_HEADING.search(node.heading) and not _NAMES_A_YEAR.search(node.heading):
+                out.add(s.section_id)
+                break
+            node = by_id.get(node.parent_section_id) if node.parent_section_id is not None else None
+    return out
 
 
 def _emit(
@@ -473,6 +566,8 @@ def _emit(
     toks: Sequence[Token],
     user_words: tuple[UserWord, ...],
     prev_rows: Sequence[Metric],
+    *,
+    multi_year: bool = False,
 ) -> None:
     text = sent.text
     first_row = len(rows)
@@ -493,9 +588,10 @@ def _emit(
         rest_of_clause = _CLAUSE_SPLIT.split(tail)[0]
         clause = context + hit.surface + rest_of_clause
         window = text[: hit.end] + rest_of_clause
-        target = _is_target(window, clause, period, *state)
+        target = _is_target(window, clause, period, *state) or _in_target_list(text, hit.start)
         if subject.stock and not _TARGET_CUE.search(clause):
             target = False  # 在现有8个…的基础上: what exists already is not a goal
+        estimate = _ESTIMATE.search(clause) is not None
         if tail.startswith("的"):  # 8%左右的国内生产总值增长目标
             context += "＃" + _CLAUSE_SPLIT.split(tail)[0]
         elif after:
@@ -507,10 +603,14 @@ def _emit(
             rest = local[rate_list.end(1) :]
             pairs = [(name, name + rest) for name in re.split(r"[、和及与]", rate_list.group(1))]
         else:
-            pairs = [(what, context)]
+            pairs = _coordinated_subjects(local, hit, indicators) or [(what, context)]
         for name, ctx in pairs:
             scope = text[: hit.start] + ctx[len(context) :] if ctx.startswith(context) else ctx
             indicator = match_indicator(indicators, hit.unit, ctx, text, scope) if indicators else None
+            if indicator is None and indicators and hit.unit == "%" and not _has_subject(local):
+                indicator = _indicator_further_back(indicators, text, hit)
+            if indicator is not None and multi_year and not _NAMES_A_YEAR.search(clause):
+                indicator = None  # 这五年…城镇化率达到71.5%: the end of a period, not the year's figure
             rows.append(
                 Metric(
                     metric_id=f"{doc_id}:{len(rows)}",
@@ -532,6 +632,7 @@ def _emit(
                     period=period,
                     indicator=indicator,
                     is_target=target,
+                    is_estimate=estimate,
                 )
             )
         prev = (subject, rows[-1])
@@ -652,4 +753,136 @@ def _link_repeated_parts(rows: list[Metric], totals: set[str], narrowed: set[str
         ):
             first[key] = r
         out.append(r)
+    return out
+
+
+_CHANGE_END = re.compile(r"(增长|下降|降低|微降|减少|回落|增速|涨幅|增幅)$")
+
+
+def _coordinated_subjects(local: str, hit: _Hit, indicators: Sequence[Indicator]) -> list[tuple[str, str]]:
+    """社会消费品零售总额、固定资产投资增长4%左右: one number stated for two subjects joined by 、
+    gives one (what, context) per subject, when each names a different indicator."""
+    if hit.unit != "%" or "、" not in local or not indicators:
+        return []
+    verb = _CHANGE_END.search(local)
+    if verb is None:
+        return []
+    names = local[: verb.start()].split("、")
+    if len(names) < 2 or any(not n for n in names):
+        return []
+    pairs = [(n, n + verb.group()) for n in names]
+    found = {match_indicator(indicators, hit.unit, ctx, ctx) for _, ctx in pairs}
+    return pairs if None not in found and len(found) == len(pairs) else []
+
+
+def _indicator_further_back(indicators: Sequence[Indicator], text: str, hit: _Hit) -> str | None:
+    """全省进出口总值创历史新高，达到5379亿元、增长18.5%: a change whose own clause holds only its
+    verb belongs to the subject the sentence named before, when an indicator phrase runs from
+    that subject to this very verb."""
+    before = text[: hit.start]
+    if not _CHANGE_END.search(before):
+        return None
+    # the nearest clause first: 对中亚进出口分别增长19%，全省进出口总值…、增长18.5% is the latter's
+    for b in reversed([0, *(m.end() for m in _CLAUSE_SPLIT.finditer(before))]):
+        wide = before[b:]
+        code = match_indicator(indicators, hit.unit, wide, text, wide)
+        if code is not None:
+            return code
+        if _PERIOD_END.search(wide):
+            break
+    return None
+
+
+_PERIOD_END = re.compile(r"[；;。]")
+
+
+# --- targets stated in words -----------------------------------------------------------------
+_WORDS_CLAUSE = re.compile(r"[^，；。,;]+")
+_CHANGE_WORD = re.compile(r"^(?:增长|增速|增幅|涨幅)")
+_LIST_TAIL = re.compile(r"^(?:、[^、]{1,12})+?等?(?:指标|主要指标)")
+_STATE_TASK = re.compile(
+    r"^(?:按照国家要求)?完成(?:国家|上级)下达(?:我省|我市|我区|的)*(.+?)(?:目标任务|目标|任务|指标)$"
+)
+_NO_TARGET = re.compile(r"不设|未设|没有提出|不再设|不提出")
+
+
+def _subject_phrases(indicator: Indicator) -> list[str]:
+    """The subject of each of an indicator's `^` phrases (地区生产总值 of ^地区生产总值…增长)."""
+    out = []
+    for phrase in indicator.phrases:
+        if phrase.startswith("^"):
+            subject = phrase[1:].split("…")[0]
+            out.append(subject)
+    return out
+
+
+def stated_in_words(
+    doc_id: str, sent: Sentence, period: Part, carried: bool, indicators: Sequence[Indicator], first_id: int
+) -> list[Metric]:
+    """One row per indicator whose target a target paragraph states without a number:
+    居民收入增长与经济增长同步, 固定资产投资提质增效, 完成国家下达的粮食生产…目标任务, and an explicit
+    no-target (不设具体目标). Only clauses with no numeral at all, in a sentence that sets targets
+    (after a …目标是： lead, or in a list such a lead opened); value is NULL, `stated_in_words`
+    holds the words."""
+    text = sent.text
+    lead = _TARGET_LEAD.search(text)
+    if not carried and lead is None:
+        return []
+    if _PAST_CUE.search(text) or _MULTI_YEAR.search(text):
+        return []  # a review of targets met, or a five-year plan's goals
+    out: list[Metric] = []
+    seen: set[str] = set()
+    for m in _WORDS_CLAUSE.finditer(text, lead.end() if lead else 0):
+        clause = m.group().strip()
+        if not clause or re.search(r"[0-9０-９]|百分之", clause):
+            continue
+        offset = m.start() + m.group().find(clause)
+        task = _STATE_TASK.match(clause)
+        for ind in indicators:
+            if ind.code in seen or any(x in text[: m.end()] for x in ind.excludes):
+                continue
+            words = None
+            for subject in _subject_phrases(ind):
+                if task:
+                    if any(item.startswith(subject) for item in re.split(r"[、和及]", task.group(1))):
+                        words = clause  # 完成国家下达的粮食生产、…目标任务: as written
+                        break
+                    continue
+                if clause.startswith(subject) or (subject in clause and heads_its_clause(clause, clause.find(subject))):
+                    rest = clause[clause.find(subject) + len(subject) :]
+                    tail = _LIST_TAIL.match(rest)
+                    change = _CHANGE_WORD.match(rest)
+                    rest = rest[tail.end() :] if tail else rest[change.end() :] if change else rest
+                    # 能耗和主要污染物排放量继续下降: two subjects, not a target for the first
+                    joined = not tail and not change and rest[:1] in ("和", "与", "及", "、")
+                    if rest and not joined and len(rest) <= 24:
+                        words = rest
+                    break
+            if words is None:
+                continue
+            if _NO_TARGET.search(words):
+                words = words  # an explicit no-target is recorded as written
+            seen.add(ind.code)
+            out.append(
+                Metric(
+                    metric_id=f"{doc_id}:{first_id + len(out)}",
+                    doc_id=doc_id,
+                    sentence_id=sent.sentence_id,
+                    char_start=sent.char_start + offset,
+                    char_end=sent.char_start + offset + len(clause),
+                    surface=clause,
+                    number_text="",
+                    unit_text="",
+                    value=None,
+                    value_high=None,
+                    unit="",
+                    qualifier=None,
+                    what=None,
+                    verb=None,
+                    period=period,
+                    indicator=ind.code,
+                    is_target=True,
+                    stated_in_words=words,
+                )
+            )
     return out

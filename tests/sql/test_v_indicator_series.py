@@ -22,11 +22,12 @@ def add_document(con: duckdb.DuckDBPyConnection, doc_id: str, **cols: object) ->
     con.execute(f"insert into documents ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
 
 
-def add_metric(con: duckdb.DuckDBPyConnection, doc_id: str, n: int, indicator: str, surface: str, value: str,
+def add_metric(con: duckdb.DuckDBPyConnection, doc_id: str, n: int, indicator: str, surface: str, value: str | None,
                **cols: object) -> None:  # fmt: skip
     row = {
         "metric_id": f"{doc_id}:{n}", "doc_id": doc_id, "sentence_id": n, "char_start": 10 * n, "char_end": 10 * n + 3,
-        "surface": surface, "number_text": value, "unit_text": "%", "value": Decimal(value), "value_high": None,
+        "surface": surface, "number_text": value or "", "unit_text": "%", "value": Decimal(value) if value else None,
+        "value_high": None,
         "unit": "%", "qualifier": None, "what": None, "verb": None, "period": "review", "indicator": indicator,
         "is_target": False, **cols,
     }  # fmt: skip
@@ -97,3 +98,29 @@ def test_the_view_runs_on_an_empty_warehouse() -> None:
     con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
     con.execute((SQL / "v_indicator_series.sql").read_text(encoding="utf-8"))
     assert con.execute("select count(*) from v_indicator_series").fetchall() == [(0,)]
+
+
+def test_every_province_is_its_own_row_and_a_target_in_words_is_told_from_none(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    for code, name in [("120000", "天津市"), ("220000", "吉林省")]:
+        add_document(con, f"p{code}", plan_year=2026, review_year=2025, region_code=code, province=name,
+                     level="province")  # fmt: skip
+        add_metric(con, f"p{code}", 0, "gdp_growth", "4.5%", "4.5", is_target=True, period="plan")
+        add_metric(con, f"p{code}", 1, "gdp_growth", "4.8%", "4.8", is_estimate=True)
+    # 天津 sets its income target in words only; 吉林 sets none
+    add_metric(con, "p120000", 2, "urban_unemployment_rate", "与经济增长同步", None, unit="",
+               unit_text="", is_target=True, stated_in_words="与经济增长同步", period="plan")  # fmt: skip
+    con.execute((SQL / "v_indicator_series.sql").read_text(encoding="utf-8"))
+    rows = con.execute(
+        "select indicator, region_name, year, target_value, target_in_words, target_stated_as, actual_value,"
+        " actual_is_estimate from v_indicator_series where region_code is not null"
+        " order by indicator, region_code, year"
+    ).fetchall()
+    assert rows == [
+        ("gdp_growth", "天津市", 2025, None, None, None, Decimal("4.8"), True),
+        ("gdp_growth", "天津市", 2026, Decimal("4.5"), None, "number", None, None),
+        ("gdp_growth", "吉林省", 2025, None, None, None, Decimal("4.8"), True),
+        ("gdp_growth", "吉林省", 2026, Decimal("4.5"), None, "number", None, None),
+        ("urban_unemployment_rate", "天津市", 2026, None, "与经济增长同步", "words", None, None),
+    ]  # fmt: skip

@@ -83,7 +83,7 @@ def test_the_view_keeps_its_contract_columns_first(con: duckdb.DuckDBPyConnectio
         "doc_id", "region_code", "region_name", "level", "body_type", "year", "indicator", "is_target", "value",
         "value_high", "qualifier", "unit", "sentence_id", "surface",
     ]  # fmt: skip
-    assert names[14:] == ["metric_id", "char_start", "period"]
+    assert names[14:] == ["metric_id", "char_start", "period", "is_estimate", "stated_in_words"]
 
 
 def test_the_view_runs_on_an_empty_warehouse() -> None:

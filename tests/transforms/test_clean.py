@@ -275,6 +275,8 @@ def test_a_licence_footer_at_the_end_goes_whole() -> None:
     first = ["2023年政府工作报告", "各位代表：过去一年，经济社会发展取得新成效。"]
     cleaned = clean_report("\n".join(first + WIKISOURCE_FOOTER + ["Public domain", "false"]))
     assert cleaned.text.split("\n") == first
+
+
 @pytest.mark.parametrize(
     "furniture",
     [

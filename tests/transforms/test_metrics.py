@@ -248,7 +248,8 @@ def test_a_target_list_opened_by_a_colon_carries_through_its_items() -> None:
     [
         ("国内生产总值达到134.9万亿元、增长5%", "gdp_growth"),
         ("今年计划国内生产总值增长百分之九", "gdp_growth"),
-        ("进出口增长6%左右", None),
+        ("进出口增长6%左右", "foreign_trade_growth"),
+        ("跨境电商进出口增长16.3%", None),
         ("国内生产总值从54万亿元增加到82.7万亿元，年均增长7.1%", None),
         ("2005年与2000年相比，国内生产总值增长57.3%", None),
         ("单位国内生产总值能耗降低3%左右", "energy_intensity"),
@@ -268,9 +269,10 @@ def test_indicators_come_from_the_reference_phrases(sentence: str, indicator: st
 
 def test_an_analyst_adds_an_indicator_by_adding_a_csv_row() -> None:
     extra = indicators_from_rows(
-        [{"indicator": "trade_growth", "name": "进出口增长", "unit": "%", "phrases": "进出口…增长|外贸…增长"}]
+        [{"indicator": "tourism_revenue_growth", "name": "旅游收入增长", "unit": "%", "phrases": "旅游…收入…增长"}]
     )
-    assert match_indicator(INDICATORS + extra, "%", "，进出口增长", "进出口增长6%左右") == "trade_growth"
+    found = match_indicator(INDICATORS + extra, "%", "，旅游总收入增长", "旅游总收入增长6%左右")
+    assert found == "tourism_revenue_growth"
 
 
 @pytest.mark.parametrize(
