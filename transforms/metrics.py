@@ -688,7 +688,7 @@ def _total_of(
         # in different measures never do (215个项目 … 其中 1184万千瓦)
         other = [r for r in candidates if r.unit in COUNT_UNITS and hit.unit in COUNT_UNITS]
         pick = same[-1] if same else (other[-1] if other else None)
-        if pick is None or (pick.unit == hit.unit and pick.value <= hit.value):
+        if pick is None or pick.value is None or (pick.unit == hit.unit and pick.value <= hit.value):
             return None
         return pick
 
@@ -719,7 +719,7 @@ def _total_of(
         if subject.each and prev[1].part_of_metric_id is None and prev[0].own is not False:
             return None
         root = next((r for r in earlier if r.metric_id == _root(prev[1])), prev[1])
-        if root.value > hit.value and root.unit == hit.unit:
+        if root.value is not None and root.value > hit.value and root.unit == hit.unit:
             return root.metric_id
     return None
 
@@ -740,6 +740,8 @@ def _link_repeated_parts(rows: list[Metric], totals: set[str], narrowed: set[str
             and r.part_of_metric_id is None
             and r.period == total.period == "review"
             and total.sentence_id != r.sentence_id
+            and total.value is not None
+            and r.value is not None
             and total.value > r.value
         ):
             r = r.model_copy(update={"part_of_metric_id": total.metric_id})
