@@ -646,14 +646,15 @@ def _mark_scope(
 ) -> None:
     """Which quantities of a sentence are stated as totals (累计, 共 … in their clause) and which as
     the share of a group the sentence names as its subject with 各 (各党派团体…提交提案78件)."""
+    group_end = next(  # where the first 各… group named in the sentence ends
+        (t.end for t in toks if t.word.startswith("各") and len(t.word) > 1 and t.tag != "r"), None
+    )
     for r in rows:
         start = r.char_start - base
         clause = _CLAUSE_SPLIT.split(text[:start])[-1]
         if _TOTAL_CUE.search(clause):
             totals.add(r.metric_id)
-        elif "其中" not in text[:start] and any(
-            t.word.startswith("各") and len(t.word) > 1 and t.tag != "r" and t.end <= start for t in toks
-        ):
+        elif group_end is not None and group_end <= start and "其中" not in text[:start]:
             narrowed.add(r.metric_id)
 
 

@@ -17,7 +17,7 @@ sentence counts; the caller decides that (`Subject.own` is False).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -121,19 +121,28 @@ _PASSIVE = frozenset({"被", "得到", "受到", "获得", "经"})
 def sentence_tokens(seg: Segmentation, start: int, end: int) -> list[Token]:
     """The tokens of document text [start, end) from the document's segmentation, with offsets
     relative to `start` (a token cut by a boundary is clipped to it)."""
-    out: list[Token] = []
-    i = max(0, bisect_right(seg.starts, start) - 1)
-    n = len(seg.words)
-    while i < n and seg.starts[i] < end:
-        s, e = max(seg.starts[i], start), min(seg.starts[i + 1], end)
-        word = seg.words[i]
-        if (s, e) != (seg.starts[i], seg.starts[i + 1]):
-            word = word[s - seg.starts[i] : e - seg.starts[i]]
-        # full-width digits come one per token tagged x: they are numerals
-        tag = "m" if seg.tags[i] == "x" and (word.isdigit() or word in ("○", "〇")) else seg.tags[i]
-        out.append(Token(word, tag, s - start, e - start))
-        i += 1
+    i0 = max(0, bisect_right(seg.starts, start) - 1)
+    i1 = bisect_left(seg.starts, end, lo=i0)
+    starts = seg.starts
+    # full-width digits come one per token tagged x: they are numerals
+    out = [
+        Token(w, "m" if t == "x" and (w.isdigit() or w in ("○", "〇")) else t, s0 - start, s1 - start)
+        for w, t, s0, s1 in zip(seg.words[i0:i1], seg.tags[i0:i1], starts[i0:i1], starts[i0 + 1 : i1 + 1], strict=True)
+    ]
+    for k in (0, len(out) - 1):  # the end tokens may reach over the sentence's bounds
+        if out and (out[k].start < 0 or out[k].end > end - start):
+            tok = out[k]
+            s0, s1 = max(tok.start, 0), min(tok.end, end - start)
+            out[k] = tok._replace(word=tok.word[s0 - tok.start : s1 - tok.start], start=s0, end=s1)
     return out
+
+
+def _token_end(tok: Token) -> int:
+    return tok.end
+
+
+def _token_start(tok: Token) -> int:
+    return tok.start
 
 
 def _nominal(tok: Token) -> bool:
@@ -398,6 +407,22 @@ def _verb_after(toks: Sequence[Token], k: int) -> str | None:
     return "得到" if passive else None
 
 
+_SEARCH_CACHE: dict[tuple[int, str], list[str]] = {}
+_SEARCH_DICTS: dict[int, tuple[UserWord, ...]] = {}  # held so that an id is never reused by another dictionary
+
+
+def _search_words(word: str, words: tuple[UserWord, ...]) -> list[str]:
+    """search_words, remembered per dictionary and word (the tokenizer lookup hashes the dictionary)."""
+    _SEARCH_DICTS.setdefault(id(words), words)
+    key = (id(words), word)
+    found = _SEARCH_CACHE.get(key)
+    if found is None:
+        if len(_SEARCH_CACHE) > 100_000:
+            _SEARCH_CACHE.clear()
+        found = _SEARCH_CACHE[key] = search_words(word, words)
+    return found
+
+
 def _head(toks: Sequence[Token], first: int, last: int, words: tuple[UserWord, ...]) -> str | None:
     """The head noun of the phrase toks[first..last]: its last word outside brackets and 等; a
     one-character word joins the word before it (办结+率), and a long dictionary word gives its
@@ -415,7 +440,7 @@ def _head(toks: Sequence[Token], first: int, last: int, words: tuple[UserWord, .
     if len(word) == 1 and k > first and (_nominal(toks[k - 1]) or _verb(toks[k - 1])):
         return toks[k - 1].word + word
     if len(word) >= 4:
-        subs = [s for s in search_words(word, words) if word.endswith(s) and 2 <= len(s) < len(word)]
+        subs = [s for s in _search_words(word, words) if word.endswith(s) and 2 <= len(s) < len(word)]
         if subs:
             return max(subs, key=len)
     return word
@@ -434,15 +459,16 @@ def find_subject(
     """The subject of the quantity text[start:end] (`floor`: where its clause may begin — the end
     of the quantity before it). `counts`: the unit is a measure word or a bare 万/亿 amount, so the
     noun after it can be what it counts."""
-    before = [i for i, t in enumerate(toks) if t.end <= start]
-    after = [i for i, t in enumerate(toks) if t.start >= end]
+    n_before = bisect_right(toks, start, key=_token_end)  # tokens that end before the number
+    first_after = bisect_left(toks, end, key=_token_start)  # the first token after it
+    has_after = first_after < len(toks)
     clause_floor = floor
-    for i in reversed(before):
+    for i in range(n_before - 1, -1, -1):
         if toks[i].word in "，。；：,;:！？" or toks[i].start < floor:
             clause_floor = max(floor, toks[i].end)
             break
     # the tail between the phrase and the number
-    j = before[-1] if before else -1
+    j = n_before - 1
     tail_verb: str | None = None
     change = share = stock = compared = each = False
     while j >= 0 and toks[j].start >= clause_floor:
@@ -489,8 +515,8 @@ def find_subject(
         before_what = text[toks[first].start : toks[last].end]
     if first == last and toks[first].tag == "t" and not (first > 0 and toks[first - 1].word in GOVERNING_VERBS):
         before_what = ""  # 先后4次: a time word alone is when, not what
-    if unit in _FREQUENCY and after and verb is None and event_word is None:
-        found = _event_after(toks, after[0])
+    if unit in _FREQUENCY and has_after and verb is None and event_word is None:
+        found = _event_after(toks, first_after)
         if found is not None:  # (委员)4次在省政协全会上作大会发言: the occasions counted follow the number
             e_verb, e_first, e_last = found
             return Subject(
@@ -504,8 +530,8 @@ def find_subject(
                 compared=compared,
                 each=each,
             )
-    if after and (counts or before_what == "" or (event_word is not None and before_what == event_word)):
-        a_first, a_last = _phrase_after(toks, after[0])
+    if has_after and (counts or before_what == "" or (event_word is not None and before_what == event_word)):
+        a_first, a_last = _phrase_after(toks, first_after)
         if a_first <= a_last:
             a_verb = _verb_after(toks, a_last + 1)
             return Subject(
@@ -527,7 +553,7 @@ def find_subject(
         return Subject(
             before_what, head, verb or event_word or tail_verb, True, change, share, stock, compared=compared, each=each
         )
-    if counts and after and _verb(toks[after[0]]):
-        w = toks[after[0]].word  # 3.58亿人参保: the people who did it
+    if counts and has_after and _verb(toks[first_after]):
+        w = toks[first_after].word  # 3.58亿人参保: the people who did it
         return Subject(w, w, w, True, change, share, stock, compared=compared, each=each)
     return Subject(None, None, verb or tail_verb, False, change, share, stock, tail_verb is not None, compared, each)
