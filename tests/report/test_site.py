@@ -179,7 +179,7 @@ def test_a_target_stated_only_in_words_shows_as_such(tmp_path: Path) -> None:
     text = "政府工作报告\n今年经济增长保持在合理区间。"
     con = duckdb.connect(str(db))
     con.execute("alter table metrics alter column value drop not null")
-    con.execute("alter table metrics add column stated_in_words varchar")
+    con.execute("alter table metrics add column if not exists stated_in_words varchar")
     con.execute(
         "insert into documents (doc_id, source_uri, source_name, content_sha256, media_type, script, char_count,"
         " text, title, issuer, body_type, level, region_code, plan_year, review_year, transform_version, run_id,"
