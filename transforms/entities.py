@@ -655,8 +655,9 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
         if head is not None and suffix.group() != "中心":
             found.append((head, end))
     # A committee's short form: 发改委 (an abbreviation jieba knows), 卫健委, 提案委, 农业农村委.
-    for i, word in enumerate(words):
-        if word.endswith("委") and len(word) >= 3 and tags[i] == "j":
+    for i in [i for i, w in enumerate(words) if w.endswith("委")]:
+        word = words[i]
+        if len(word) >= 3 and tags[i] == "j":
             lead = i - 1 if i > 0 and words[i - 1] in ("省", "市", "县", "区", "州") else i
             found.append((starts[lead], starts[i + 1]))
         elif word == "委" and i > 0 and not text.startswith("员", starts[i + 1]):
