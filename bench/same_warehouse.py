@@ -50,20 +50,22 @@ def _columns(con: duckdb.DuckDBPyConnection, db: str, name: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def compare(a: str, b: str) -> list[tuple[str, int, int, int]]:
-    """(object, rows in a, rows in b, distinct rows whose count differs) for every object of either
-    warehouse; -1 where their columns differ."""
+def compare(a: str, b: str) -> list[tuple[str, int, int, int, list[str]]]:
+    """(object, rows in a, rows in b, distinct rows whose count differs, columns only one of them
+    has) for every object of either warehouse; rows are compared on the columns both have, and
+    -1 stands for an object only one of them has."""
     con = duckdb.connect()
     con.execute("attach ? as a (read_only)", [a])
     con.execute("attach ? as b (read_only)", [b])
     names = sorted({r[0] for db in ("a", "b") for r in con.execute(OBJECTS, [db, db]).fetchall()})
-    out = []
+    out: list[tuple[str, int, int, int, list[str]]] = []
     for name in names:
-        cols = _columns(con, "a", name)
-        if not cols or cols != _columns(con, "b", name):
-            out.append((name, -1, -1, -1))
+        cols_a, cols_b = _columns(con, "a", name), _columns(con, "b", name)
+        if not cols_a or not cols_b:
+            out.append((name, -1, -1, -1, []))
             continue
-        kept = [c for c in cols if c not in VOLATILE]
+        only = [c for c in cols_a if c not in cols_b] + [c for c in cols_b if c not in cols_a]
+        kept = [c for c in cols_a if c in cols_b and c not in VOLATILE]
         group = ", ".join(_quoted(c) for c in kept)
         # Rows with their multiplicity, so that a set difference compares multisets.
         counted = [
@@ -74,17 +76,18 @@ def compare(a: str, b: str) -> list[tuple[str, int, int, int]]:
         ]
         na, nb = (int(r.sum("_n").fetchall()[0][0] or 0) for r in counted)
         diff = len(counted[0].except_(counted[1]).fetchall()) + len(counted[1].except_(counted[0]).fetchall())
-        out.append((name, na, nb, diff))
+        out.append((name, na, nb, diff, only))
     return out
 
 
 def main() -> None:
     a, b = sys.argv[1:3]
     rows = compare(a, b)
-    for name, na, nb, diff in rows:
-        verdict = "same" if diff == 0 else ("columns differ" if diff < 0 else f"{diff} rows differ")
-        print(f"{name:<28} {na:>8} {nb:>8}  {verdict}")
-    sys.exit(0 if all(d == 0 for *_, d in rows) else 1)
+    for name, na, nb, diff, only in rows:
+        verdict = "same" if diff == 0 else ("in one only" if diff < 0 else f"{diff} rows differ")
+        extra = f" (on shared columns; only in one: {', '.join(only)})" if only else ""
+        print(f"{name:<28} {na:>8} {nb:>8}  {verdict}{extra}")
+    sys.exit(0 if all(r[3] == 0 for r in rows) else 1)
 
 
 if __name__ == "__main__":

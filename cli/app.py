@@ -364,7 +364,8 @@ def _give(results: list[Result], fmt: Format, output: Path | None, bom: bool) ->
 @app.command()
 def tables(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     """List every table and view of the warehouse with its grain and row count."""
-    from store.warehouse import WarehouseError, duckdb_identifier, read_only_connection
+    from store.catalog import objects, row_count
+    from store.warehouse import WarehouseError, read_only_connection
 
     try:
         con = read_only_connection(warehouse / "warehouse.duckdb")
@@ -372,16 +373,7 @@ def tables(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
         _fail(str(exc))
         return
     try:
-        objects = con.execute(
-            "select table_name, 'table', comment from duckdb_tables() "
-            "where schema_name = 'main' and table_name not like '\\_%' escape '\\' "
-            "union all select view_name, 'view', comment from duckdb_views() "
-            "where not internal and schema_name = 'main' order by 1"
-        ).fetchall()
-        listed = [
-            (name, kind, con.execute("select count(*) from " + duckdb_identifier(name)).fetchall()[0][0], comment or "")
-            for name, kind, comment in objects
-        ]
+        listed = [(name, kind, row_count(con, name), grain) for name, kind, grain in objects(con)]
     finally:
         con.close()
     if not console.is_terminal:  # piped: one line per object, tab-separated, for grep and cut
@@ -499,6 +491,8 @@ def status(
     """The last runs and their outcome, the inputs the last run did not load, and the warehouse's age."""
     import datetime as dt
 
+    from store.catalog import recent_runs
+    from store.lock import running
     from store.warehouse import WarehouseError, read_only_connection
 
     db = warehouse / "warehouse.duckdb"
@@ -508,25 +502,16 @@ def status(
         _fail(str(exc))
         return
     try:
-        runs = con.execute(
-            "select run_id, status, started_at, seconds, docs_seen, docs_new, docs_changed, docs_unchanged, "
-            "docs_duplicate, docs_rejected + docs_needs_review + docs_skipped, coalesce(message, '') "
-            "from runs order by run_id desc limit ?",
-            [last],
-        ).fetchall()
-        latest = runs[0][0] if runs else None
-        rejects = con.execute(
-            "select source_uri, error_code, message from rejects where run_id = ? order by source_uri", [latest]
-        ).fetchall()
-        docs = con.execute("select count(*) from documents").fetchall()[0][0]
+        recent = recent_runs(con, last)
     finally:
         con.close()
+    runs, latest, rejects, docs = recent.runs, recent.latest, recent.rejects, recent.documents
     age = dt.datetime.now() - dt.datetime.fromtimestamp(db.stat().st_mtime)
     console.print(f"warehouse {db}: {docs:,} documents, published {_age(age)} ago")
     console.print(_server_line(), highlight=False)
-    lock = warehouse / ".ingest.lock"
-    if _lock_held(lock):
-        console.print(f"[yellow]an ingest is running now[/] ({lock.read_text(encoding='utf-8')})")
+    holder = running(warehouse)
+    if holder is not None:
+        console.print(f"[yellow]an ingest is running now[/] ({holder})")
     t = Table(title="recent runs")
     for col in (
         "run",
@@ -617,22 +602,6 @@ def _age(delta: Any) -> str:
     if seconds < 172800:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} days"
-
-
-def _lock_held(path: Path) -> bool:
-    import fcntl
-    import os
-
-    if not path.exists():
-        return False
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
 
 
 @app.command()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sources.base import UNSUPPORTED, FoundFile, Limits, WorkItem, too_large, too_large_document
 from sources.registry import KINDS, SUPPORTED, document_item, expand, is_container
-from transforms.ledger import LedgerState, LogRow, classify, is_unchanged
+from transforms.ledger import LedgerState, LogRow, RunRow, classify, is_unchanged
 from transforms.models import Reject, RunInfo
 
 if TYPE_CHECKING:
@@ -184,3 +184,28 @@ def doc_counts(c: Counter[str]) -> dict[str, int]:
         "docs_rejected": c["rejected"],
         "docs_needs_review": c["needs_review"],
     }
+
+
+def run_row(
+    run: RunInfo,
+    log: list[LogRow],
+    rows: dict[str, int],
+    seconds: float,
+    status: str,
+    flow_run_id: str | None,
+    message: str | None = None,
+) -> RunRow:
+    """The run's row in `runs`: what its inputs came to, and the rows of the warehouse it published."""
+    return RunRow(
+        run_id=run.run_id,
+        started_at=run.ingested_at,
+        finished_at=dt.datetime.now(dt.UTC),
+        status=status,
+        **doc_counts(outcome_counts(log)),
+        metrics=rows.get("metrics", 0),
+        entities=rows.get("entities", 0),
+        seconds=round(seconds, 3),
+        transform_version=run.transform_version,
+        prefect_flow_run_id=flow_run_id,
+        message=message,
+    )

@@ -9,11 +9,12 @@ from prefect import flow
 
 from flows.plan import new_run_id
 from flows.settings import Settings
-from store.checks import CheckResult, QualityGateFailed, run_checks
+from store.checks import CheckResult
 from store.lock import writer_lock
 from store.parts import committed_parts, is_remote, local_root
+from store.publish import publish
 from store.state import ledger_rows
-from store.warehouse import WarehouseError, build, staging_connection, swap_in
+from store.warehouse import WarehouseError
 from transforms.ledger import build_state, in_force
 
 
@@ -34,26 +35,5 @@ def rebuild(settings: Settings | None = None) -> tuple[dict[str, int], list[Chec
                 "changed. Run `baogao verify` to see the damage and `baogao repair` to restore it from the inputs"
             )
         keep = in_force(build_state(ledger_rows(root, parts), []))
-        staging = settings.warehouse_dir / ".staging" / f"warehouse-{token}.duckdb"
-        result = build(
-            settings.database_path,
-            staging,
-            settings.sql_dir,
-            settings.seeds_dir / "reference",
-            root,
-            parts,
-            keep,
-            fresh=True,
-        )
-        with staging_connection(staging) as con:
-            checks = run_checks(con, settings.sql_dir / "checks")
-        failed = [c for c in checks if not c.passed]
-        if failed:
-            staging.unlink(missing_ok=True)
-            raise QualityGateFailed(
-                "the rebuilt warehouse failed its quality checks, so the current one stays: "
-                + ", ".join(f"{c.name} ({c.failing} rows)" for c in failed),
-                checks,
-            )
-        swap_in(staging, settings.database_path)
-    return result.rows, checks, round(time.monotonic() - started, 2)
+        published = publish(settings.warehouse, token, parts, keep, fresh=True)
+    return published.rows, published.checks, round(time.monotonic() - started, 2)

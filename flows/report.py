@@ -1,29 +1,13 @@
-"""What a run tells people: stage timings and Prefect artifacts (a summary and the checks)."""
+"""What a run tells people: Prefect artifacts (a summary and the checks)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from store.checks import CheckResult
-
-
-class Timings:
-    """Wall-clock seconds per named stage."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        t0 = time.monotonic()
-        try:
-            yield
-        finally:
-            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.monotonic() - t0, 3)
 
 
 def run_report(
@@ -53,16 +37,9 @@ def run_report(
     return "\n".join(lines), table
 
 
-def report_run(
-    run_id: str,
-    status: str,
-    counts: Mapping[str, int],
-    rows: Mapping[str, int],
-    checks: list[CheckResult],
-    timings: Mapping[str, float],
-    message: str | None,
-) -> None:
-    """Publish the run's summary (markdown) and its quality checks (table) as Prefect artifacts."""
-    markdown, table = run_report(run_id, status, counts, rows, checks, timings, message)
+def report_run(run_id: str, status: str, *args: Any) -> None:
+    """Publish the run's summary (markdown) and its quality checks (table) as Prefect artifacts;
+    the arguments are run_report's."""
+    markdown, table = run_report(run_id, status, *args)
     create_markdown_artifact(markdown=markdown, key="baogao-ingest-summary", description=f"ingest run {run_id}")
     create_table_artifact(table=table, key="baogao-quality-checks", description=f"quality checks of run {run_id}")

@@ -2,13 +2,12 @@
 
 - `local` (the default): Prefect's thread runner in the flow's process, and a plain
   `ProcessPoolExecutor` with `settings.workers` processes started once per ingest (flows/work.py).
-  Measured on 2 cores: Prefect's own process-pool task runner starts a temporary API server in
-  every worker when none is configured (~60 ms per task, 75 documents in 13 s against 2 s for a
-  plain pool), so it is not used.
+  Prefect's own process-pool task runner starts a temporary API server in every worker when
+  none is configured, which costs more than the work of a small run, so it is not used.
 - `dask`: prefect-dask's DaskTaskRunner, on the cluster at `settings.dask_address`
   (`tcp://HOST:8786`) or on a temporary local cluster when no address is given. Each batch is one
   Prefect task that runs in the Dask worker's own process (no pool inside it); the reference data
-  travels with the batch (~0.5 MB). Results come back to the flow's process, which alone writes
+  travels with the batch. Results come back to the flow's process, which alone writes
   Parquet (to `settings.parquet_url`, e.g. `s3://bucket/prefix`) and builds the DuckDB file.
   Workers read file inputs by path, so file inputs must be at the same path on every worker
   (a shared or mounted folder); rows of corpus files travel with the batch.

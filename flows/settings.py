@@ -10,6 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sources.base import Limits
+from store.publish import Warehouse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,8 +31,8 @@ class Settings(BaseSettings):
     # A second ingest waits this long for the running one to finish, then gives up.
     lock_timeout_seconds: float = 60.0
     # One document (a file, a corpus row, an archive member) larger than this is rejected as
-    # too_large (bytes). A long work report is 0.1-1 MB of text; reading and decoding a document
-    # peaks at about 2x its size (205 MB for 100 MB, tests/reliability/test_f_inputs.py) before the
+    # too_large (bytes). A long work report is well under 1 MB of text; reading and decoding a
+    # document holds about twice its size (tests/reliability/test_f_inputs.py) before the
     # transforms, which cost more.
     max_file_bytes: int = Limits.max_file_bytes
     # A document whose text is larger than this (UTF-8 bytes of a corpus row, bytes of a .txt or
@@ -75,6 +76,10 @@ class Settings(BaseSettings):
         return self.warehouse_dir / "parquet"
 
     @property
+    def warehouse(self) -> Warehouse:
+        return Warehouse(self.warehouse_dir, self.parquet_root, self.sql_dir, self.seeds_dir / "reference")
+
+    @property
     def limits(self) -> Limits:
         return Limits(
             self.max_file_bytes,
@@ -92,8 +97,9 @@ class Settings(BaseSettings):
 
 def configure_prefect() -> None:
     """Defaults that make Prefect work on a fresh machine with no server configured. Only sets
-    what the user has not set. The temporary server takes 15-20 s to start on a 2-core machine,
-    longer on first use (database migrations), so its start-up timeout is raised from 20 s."""
+    what the user has not set. The temporary server can take longer than Prefect's default
+    start-up timeout on a small, busy machine (longer still on first use, which migrates its
+    database), so the timeout is raised."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

@@ -15,37 +15,21 @@ import os
 import threading
 import time
 import traceback
-from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from flows.timings import Timings
 from sources.base import WorkItem
 from sources.registry import read_item
 from store.lock import LOCK_NAME
 from transforms.arrow import to_table
-from transforms.documents import DOCUMENTS_SCHEMA
-from transforms.entities import ENTITY_MENTIONS_SCHEMA
-from transforms.metrics import METRICS_SCHEMA
 from transforms.models import DocumentRows, Reject, RunInfo, SourceDoc
 from transforms.pipeline import process
 from transforms.resources import Resources
-from transforms.structure import SECTIONS_SCHEMA, SENTENCES_SCHEMA
-from transforms.terms import KEYWORDS_SCHEMA, TERMS_SCHEMA, textrank_scores_compiled
-from transforms.themes import DOCUMENT_THEMES_SCHEMA
-
-# table -> (schema, DocumentRows attribute, sort key)
-TABLES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
-    "documents": (DOCUMENTS_SCHEMA, "document", ("doc_id",)),
-    "sections": (SECTIONS_SCHEMA, "sections", ("doc_id", "section_id")),
-    "sentences": (SENTENCES_SCHEMA, "sentences", ("doc_id", "sentence_id")),
-    "metrics": (METRICS_SCHEMA, "metrics", ("doc_id", "char_start", "metric_id")),
-    "entity_mentions": (ENTITY_MENTIONS_SCHEMA, "entity_mentions", ("doc_id", "char_start", "char_end", "type")),
-    "terms": (TERMS_SCHEMA, "terms", ("doc_id", "term", "pos")),
-    "keywords": (KEYWORDS_SCHEMA, "keywords", ("doc_id", "method", "rank")),
-    "document_themes": (DOCUMENT_THEMES_SCHEMA, "document_themes", ("doc_id", "theme")),
-}
+from transforms.tables import DOCUMENT_TABLES
+from transforms.terms import textrank_scores_compiled
 
 # Worker-side stages, in pipeline order: reading and decoding the input, then the stages
 # transforms.pipeline.process reports through its `lap` callback, then building Arrow tables.
@@ -84,19 +68,6 @@ class BatchResult:
     chars: int = 0  # characters of normalized text produced
 
 
-class Stopwatch:
-    """Adds the time since the previous lap to the named stage (the pipeline's `lap` callback)."""
-
-    def __init__(self) -> None:
-        self.seconds: defaultdict[str, float] = defaultdict(float)
-        self.last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.seconds[stage] += now - self.last
-        self.last = now
-
-
 _resources: Resources | None = None
 
 
@@ -107,15 +78,14 @@ def init_worker(resources: Resources, compiled_textrank: bool = False) -> None:
     if compiled_textrank:  # numba imported and the kernel loaded now, not inside the first batch
         textrank_scores_compiled(("发展", "经济"), ["vn", "n"], frozenset())
     # What the worker holds for its lifetime (modules, reference data) is moved out of the
-    # garbage collector's sight: full collections then scan only the batch's own objects
-    # (measured: 10 % more throughput per worker).
+    # garbage collector's sight: full collections then scan only the batch's own objects.
     gc.freeze()
 
 
 def _detach_from_parent() -> None:
     """A forked worker shares its parent's open files, the writer lock among them: an ingest
     killed with SIGKILL would leave its orphaned workers holding the lock, and the next ingest
-    would wait for them in vain (measured: tests/flows/test_publishing.py, first_part). So the
+    would wait for them in vain (tests/flows/test_publishing.py, first_part). So the
     worker closes its copy of the lock (the parent's copy keeps it held), and exits once its
     parent is gone instead of waiting forever for work."""
     parent = os.getppid()
@@ -141,7 +111,7 @@ def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | No
     assert res is not None, "worker not initialised with resources"
     result = BatchResult()
     docs: list[DocumentRows] = []
-    clock = Stopwatch()
+    clock = Timings()
     for item in items:
         try:
             source = read_item(item)
@@ -165,16 +135,17 @@ def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | No
             if all(d.document.doc_id != out.document.doc_id for d in docs):
                 docs.append(out)
             result.chars += out.document.char_count
-            counts = tuple((t, len(getattr(out, attr))) for t, (_s, attr, _k) in TABLES.items() if t != "documents")
+            counts = tuple((t.name, len(getattr(out, t.rows))) for t in DOCUMENT_TABLES if t.name != "documents")
             note = source.decode_note if isinstance(source, SourceDoc) else None
             result.items.append(
                 ItemResult(item.uri, item.name, item.content_sha256, out.document.doc_id, None, counts, note)
             )
-    for table, (schema, attr, key) in TABLES.items():
+    for table in DOCUMENT_TABLES:
+        attr = table.rows
         rows = [d.document for d in docs] if attr == "document" else [r for d in docs for r in getattr(d, attr)]
-        result.tables[table] = to_table(rows, schema, key)
+        result.tables[table.name] = to_table(rows, table.schema, table.key)
     clock.lap("rows")
-    result.seconds = {k: round(v, 4) for k, v in clock.seconds.items()}
+    result.seconds = clock.rounded(4)
     return result
 
 

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import IO
 from urllib.parse import quote
 
-from sources.base import CHUNK, FoundFile, Limits, display_name, reject, too_large
+from sources.base import CHUNK, FoundFile, Limits, Members, WorkItem, display_name, reject, too_large
 from transforms.models import Reject
 
 
@@ -35,23 +35,13 @@ def member_name(found: FoundFile, member: str) -> str:
     return display_name(f"{found.name}/{member}")
 
 
-def member_kind(member: str) -> str:
-    """The kind of an archive member, by its name."""
-    # The registry imports the archive kinds, so they look it up when they run.
-    from sources.registry import kind_of
-
-    return kind_of(PurePosixPath(member))
-
-
-def member_check(found: FoundFile, member: str, size: int, limits: Limits) -> Reject | None:
+def member_check(found: FoundFile, member: str, size: int, limits: Limits, members: Members) -> Reject | None:
     """Why a member cannot be read, judged by its name and declared size, or None."""
-    from sources.registry import DOCUMENT_SUFFIXES, KINDS
-
     uri, name = member_uri(found, member), member_name(found, member)
     why = safe_member_name(member)
     if why is not None:
         return reject(uri, name, "unsafe_path", f"the archive member's name {why}; it is not read")
-    kind = KINDS.get(member_kind(member))
+    kind = members.kind(member)
     if kind is not None and kind.is_archive:
         return reject(uri, name, "nested_archive", "an archive inside an archive is not opened; extract it first")
     if kind is None or not kind.is_document:
@@ -60,11 +50,28 @@ def member_check(found: FoundFile, member: str, size: int, limits: Limits) -> Re
             name,
             "unsupported_type",
             f"'{posixpath.splitext(member)[1] or member}' members are not read from archives; "
-            f"archives may hold {DOCUMENT_SUFFIXES}",
+            f"archives may hold {members.documents}",
         )
     if size > limits.max_file_bytes:
         return too_large(uri, name, size, limits.max_file_bytes, "the archive member")
     return None
+
+
+def member_item(found: FoundFile, member: str, archive: str, sha256: str, size: int, members: Members) -> WorkItem:
+    """The input of one member (a document, member_check said) of the archive `found` of kind
+    `archive`; it is read in the worker."""
+    kind = members.kind(member)
+    assert kind is not None
+    return WorkItem(
+        uri=member_uri(found, member),
+        name=member_name(found, member),
+        kind=kind.name,
+        content_sha256=sha256,
+        path=found.path,
+        member=member,
+        archive=archive,
+        size=size,
+    )
 
 
 class TooBig(Exception):

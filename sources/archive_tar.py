@@ -8,14 +8,14 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from sources.archive import hash_stream, member_check, member_kind, member_name, member_uri
-from sources.base import FoundFile, InputKind, Limits, WorkItem, reject
+from sources.archive import hash_stream, member_check, member_item, member_name, member_uri
+from sources.base import FoundFile, InputKind, Limits, Members, WorkItem, reject
 from transforms.models import Reject
 
 NAME = "archive_tar"
 
 
-def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
+def expand(found: FoundFile, limits: Limits, members: Members) -> Iterator[WorkItem | Reject]:
     try:
         tf = tarfile.open(found.path, "r:*")  # noqa: SIM115 - closed by the `with` below
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
@@ -38,8 +38,7 @@ def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
                         "not read (raise BAOGAO_MAX_ARCHIVE_MEMBERS if it is genuine)",
                     )
                     return
-                uri, name = member_uri(found, info.name), member_name(found, info.name)
-                problem = _problem(found, info, limits)
+                problem = _problem(found, info, limits, members)
                 if problem is not None:
                     yield problem
                     continue
@@ -55,16 +54,7 @@ def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
                 f = tf.extractfile(info)
                 assert f is not None
                 digest, size = hash_stream(f, info.size, limits.max_file_bytes)
-                yield WorkItem(
-                    uri=uri,
-                    name=name,
-                    kind=member_kind(info.name),
-                    content_sha256=digest,
-                    path=found.path,
-                    member=info.name,
-                    archive=NAME,
-                    size=size,
-                )
+                yield member_item(found, info.name, NAME, digest, size, members)
         except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
             yield reject(
                 f"{found.uri}#rest",
@@ -74,7 +64,7 @@ def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
             )
 
 
-def _problem(found: FoundFile, info: tarfile.TarInfo, limits: Limits) -> Reject | None:
+def _problem(found: FoundFile, info: tarfile.TarInfo, limits: Limits, members: Members) -> Reject | None:
     uri, name = member_uri(found, info.name), member_name(found, info.name)
     try:
         tarfile.data_filter(info, "/nonexistent-destination")
@@ -89,7 +79,7 @@ def _problem(found: FoundFile, info: tarfile.TarInfo, limits: Limits) -> Reject 
         return reject(uri, name, "symlink", "the archive member is a link; links are not followed")
     if not info.isfile():
         return reject(uri, name, "not_a_file", "the archive member is not a regular file; it is not read")
-    return member_check(found, info.name, info.size, limits)
+    return member_check(found, info.name, info.size, limits, members)
 
 
 def read_member(path: Path, member: str, limit: int) -> bytes:

@@ -8,14 +8,14 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from sources.archive import TooBig, hash_stream, member_check, member_kind, member_name, member_uri
-from sources.base import FoundFile, InputKind, Limits, WorkItem, reject, too_large
+from sources.archive import TooBig, hash_stream, member_check, member_item, member_name, member_uri
+from sources.base import FoundFile, InputKind, Limits, Members, WorkItem, reject, too_large
 from transforms.models import Reject
 
 NAME = "archive_zip"
 
 
-def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
+def expand(found: FoundFile, limits: Limits, members: Members) -> Iterator[WorkItem | Reject]:
     try:
         zf = zipfile.ZipFile(found.path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -45,7 +45,7 @@ def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
             return
         for info in infos:
             uri, name = member_uri(found, info.filename), member_name(found, info.filename)
-            problem = member_check(found, info.filename, info.file_size, limits)
+            problem = member_check(found, info.filename, info.file_size, limits, members)
             if problem is None and stat.S_ISLNK(info.external_attr >> 16):
                 problem = reject(uri, name, "symlink", "the archive member is a link; links are not followed")
             if problem is None and info.flag_bits & 0x1:
@@ -73,16 +73,7 @@ def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
                 yield reject(uri, name, "bad_archive", f"the archive member cannot be read ({exc})")
                 continue
-            yield WorkItem(
-                uri=uri,
-                name=name,
-                kind=member_kind(info.filename),
-                content_sha256=digest,
-                path=found.path,
-                member=info.filename,
-                archive=NAME,
-                size=size,
-            )
+            yield member_item(found, info.filename, NAME, digest, size, members)
 
 
 def read_member(path: Path, member: str, limit: int) -> bytes:

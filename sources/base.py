@@ -67,7 +67,15 @@ class WorkItem:
     size: int = 0  # bytes of the file or member, known when the item was planned
 
 
-Expand = Callable[[FoundFile, Limits], Iterator[WorkItem | Reject]]
+@dataclass(frozen=True)
+class Members:
+    """What an archive may hold, as the registry knows it (sources.registry.MEMBERS)."""
+
+    kind: Callable[[str], InputKind | None]  # a member's kind by its name; None when none reads it
+    documents: str  # the suffixes of the document kinds, for messages
+
+
+Expand = Callable[[FoundFile, Limits, Members], Iterator[WorkItem | Reject]]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,18 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from sources.base import CHUNK, Expand, FoundFile, Limits, WorkItem, changed, open_file, reject, too_large_document
+from sources.base import (
+    CHUNK,
+    Expand,
+    FoundFile,
+    Limits,
+    Members,
+    WorkItem,
+    changed,
+    open_file,
+    reject,
+    too_large_document,
+)
 from transforms.decode import DecodeError, storable
 from transforms.models import Reject
 
@@ -23,7 +34,7 @@ Rows = Callable[[str, str, IO[bytes], Limits], Iterator[WorkItem | Reject]]
 def expander(rows: Rows) -> Expand:
     """The `expand` of a corpus kind whose rows `rows` reads from a byte stream."""
 
-    def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
+    def expand(found: FoundFile, limits: Limits, _members: Members) -> Iterator[WorkItem | Reject]:
         return corpus_rows(found, limits, rows)
 
     return expand

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from sources import archive_tar, archive_zip, corpus_csv, corpus_jsonl, docx, html, pdf, text
-from sources.base import UNSUPPORTED, FoundFile, InputKind, Limits, WorkItem, changed, open_file, reject
+from sources.base import UNSUPPORTED, FoundFile, InputKind, Limits, Members, WorkItem, changed, open_file, reject
 from transforms.models import Reject, SourceDoc
 
 KINDS: dict[str, InputKind] = {
@@ -54,6 +54,9 @@ def kind_of(path: Path | PurePosixPath) -> str:
     return _BY_SUFFIX.get(suffixes[-1], UNSUPPORTED) if suffixes else UNSUPPORTED
 
 
+MEMBERS = Members(kind=lambda member: KINDS.get(kind_of(PurePosixPath(member))), documents=DOCUMENT_SUFFIXES)
+
+
 def is_container(kind: str) -> bool:
     """True for a kind holding several inputs (a corpus file, an archive)."""
     found = KINDS.get(kind)
@@ -73,7 +76,7 @@ def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
         return
     kind = KINDS[found.kind]
     assert kind.expand is not None
-    yield from kind.expand(found, limits)
+    yield from kind.expand(found, limits, MEMBERS)
 
 
 def document_item(found: FoundFile) -> WorkItem:

@@ -1,12 +1,16 @@
-"""The data dictionary (docs/warehouse.md), generated from the database's own comments."""
+"""What a warehouse holds, read from the database's own catalog: its tables and views with their
+grain (`baogao tables`, and the data dictionary docs/warehouse.md), and its recent runs
+(`baogao status`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from store.warehouse import sql_files
+from store.warehouse import duckdb_identifier, sql_files
 
 HEADER = """# Warehouse data dictionary
 
@@ -36,6 +40,37 @@ def objects(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
         "where not internal and schema_name = 'main' order by 1"
     ).fetchall()
     return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+
+def row_count(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """Rows of a table or view `objects` named."""
+    return int(con.execute("select count(*) from " + duckdb_identifier(name)).fetchall()[0][0])
+
+
+@dataclass(frozen=True)
+class Runs:
+    """The recent runs (newest first), the inputs the latest did not load, and the documents in force."""
+
+    runs: list[tuple[Any, ...]]  # run_id, status, started_at, seconds, seen, new, changed, unchanged, duplicate,
+    # not loaded, message
+    latest: str | None
+    rejects: list[tuple[str, str, str]]  # source_uri, error_code, message
+    documents: int
+
+
+def recent_runs(con: duckdb.DuckDBPyConnection, last: int) -> Runs:
+    runs = con.execute(
+        "select run_id, status, started_at, seconds, docs_seen, docs_new, docs_changed, docs_unchanged, "
+        "docs_duplicate, docs_rejected + docs_needs_review + docs_skipped, coalesce(message, '') "
+        "from runs order by run_id desc limit ?",
+        [last],
+    ).fetchall()
+    latest = str(runs[0][0]) if runs else None
+    rejects = con.execute(
+        "select source_uri, error_code, message from rejects where run_id = ? order by source_uri", [latest]
+    ).fetchall()
+    documents = con.execute("select count(*) from documents").fetchall()[0][0]
+    return Runs(runs, latest, [(str(a), str(b), str(c)) for a, b, c in rejects], int(documents))
 
 
 def render(con: duckdb.DuckDBPyConnection) -> str:

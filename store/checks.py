@@ -7,21 +7,10 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.tables import DERIVED, TABLES
+
 # Every published warehouse has these; a missing one fails the `expected_objects` check.
-EXPECTED_TABLES = (
-    "documents",
-    "sections",
-    "sentences",
-    "metrics",
-    "entity_mentions",
-    "entities",
-    "terms",
-    "keywords",
-    "ingest_log",
-    "runs",
-    "document_themes",
-    "term_years",
-)
+EXPECTED_TABLES = (*TABLES, *DERIVED)
 EXPECTED_VIEWS = (
     "rejects",
     "v_document_overview",

@@ -44,6 +44,22 @@ def writer_lock(warehouse_dir: Path, run_id: str, timeout: float) -> Iterator[No
         os.close(fd)  # closing releases the lock
 
 
+def running(warehouse_dir: Path) -> str | None:
+    """Who holds the warehouse's writer lock now (see writer_lock), or None when nobody does."""
+    path = warehouse_dir / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _holder(path)
+    finally:
+        os.close(fd)
+    return None
+
+
 def _holder(path: Path) -> str:
     try:
         info = json.loads(path.read_text(encoding="utf-8") or "{}")
@@ -55,17 +71,7 @@ def _holder(path: Path) -> str:
 
 def held(warehouse_dir: Path) -> bool:
     """True while an ingest holds the warehouse's writer lock (a probe: it takes nothing)."""
-    try:
-        fd = os.open(warehouse_dir / LOCK_NAME, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
+    return running(warehouse_dir) is not None
 
 
 def wait_until_free(warehouse_dir: Path, timeout: float) -> None:

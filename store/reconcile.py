@@ -2,7 +2,7 @@
 
 A run killed with SIGKILL (or by the OOM killer, or a power cut) leaves three kinds of debris:
 - its Prefect flow run stays "Running" forever: Prefect notices dead runs only for deployments
-  with heartbeats and an automation (reliability research F3, §2h);
+  with heartbeats and an automation;
 - Parquet parts it wrote but never committed (no manifest lists them), and hidden temp files of a
   write cut short;
 - a half-built staging database under warehouse/.staging/.
@@ -332,7 +332,7 @@ def filesystem_of(path: Path, mounts: str | None = None) -> str | None:
 
 
 def check_local(path: Path, mounts: str | None = None) -> None:
-    """Refuse a warehouse on a network file system (design rule 1; catalogue item 16)."""
+    """Refuse a warehouse on a network file system: locks cannot be trusted there."""
     kind = filesystem_of(path, mounts)
     if kind in NETWORK_FILESYSTEMS:
         raise UnsafeLocation(

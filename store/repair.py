@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from store.parts import MANIFESTS, PartInfo, atomic_write_bytes, parts_of
+from store.state import forget_state
 from transforms.ledger import LOG_TUPLE_COLUMNS, LogTuple, build_state
 
 QUARANTINE = "quarantine"
@@ -209,5 +210,4 @@ def mend(warehouse_dir: Path, parquet_dir: Path) -> Mended:
 
 def forget_caches(warehouse_dir: Path) -> None:
     """Remove the caches derived from the tree as it was: the next run derives them again."""
-    for name in (".ledger_state.json", ".seen.json"):
-        (warehouse_dir / name).unlink(missing_ok=True)
+    forget_state(warehouse_dir)

@@ -1,13 +1,14 @@
-"""What the warehouse holds, as its ledger says, read without re-reading the whole ledger.
+"""What the last committed run knew, kept for the next one in one file, `warehouse/.state.json`.
 
-Every run appends a ledger part with a row for each input it saw, unchanged ones included, so
-reading every part grows with every night the warehouse has run (and reading every documents part
-for its transform version grows with the corpus). The state after the last committed run is kept
-in `warehouse/.ledger_state.json`, a cache derived from the committed parts: a run reads it and
-only the ledger parts committed after it. When the cache is missing or damaged, was written for
-another transform version, or its parts are not the first ledger parts the manifests list (a run
-committed out of order, a hand-edited tree), the state is read from every ledger part, which is
-always right.
+Both parts are caches derived from what is committed; when the file is missing or damaged a run
+reads everything again, which is always right:
+- the ledger state: every run appends a ledger part with a row for each input it saw, so reading
+  every part grows with every night the warehouse has run. A run reads the kept state and only
+  the ledger parts committed after it. The kept state is not used when it was written for
+  another transform version, or its parts are not the first ledger parts the manifests list (a
+  run committed out of order, a hand-edited tree);
+- the stamps and hashes of the input files the run read (sources.discover.stamps): a file whose
+  stamp is unchanged is not read again to be hashed.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from store.parts import (
 )
 from transforms.ledger import LOG_TUPLE_COLUMNS, LedgerState, LogTuple, Mapping, advance
 
-STATE_NAME = ".ledger_state.json"
-FORMAT = 1
+STATE_NAME = ".state.json"
+FORMAT = 2
+Seen = dict[str, tuple[tuple[int, int, int, int], str]]
 
 
 def read_state(root: Root, warehouse_dir: Path, version: str) -> tuple[list[PartInfo], list[str], LedgerState]:
@@ -63,28 +65,51 @@ def held_documents(root: Root, parts: list[PartInfo]) -> set[str]:
     return set() if table is None else set(table.column("doc_id").to_pylist())
 
 
-def save_state(warehouse_dir: Path, version: str, ledger_paths: list[str], state: LedgerState) -> None:
-    """Keep `state`, the state after the ledger parts `ledger_paths` (all committed, in order)."""
+def save_state(warehouse_dir: Path, version: str, ledger_paths: list[str], state: LedgerState, seen: Seen) -> None:
+    """Keep `state`, the state after the ledger parts `ledger_paths` (all committed, in order), and
+    the stamps of the files the run read."""
     data = {
         "format": FORMAT,
         "transform_version": version,
         "ledger_parts": ledger_paths,
         "mappings": {uri: [m.content_sha256, m.doc_id] for uri, m in state.mappings.items()},
         "current_docs": sorted(state.current_docs),
+        "seen": seen,
     }
     atomic_write_bytes(warehouse_dir / STATE_NAME, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
-def _load(warehouse_dir: Path, version: str) -> tuple[list[str], LedgerState] | None:
+def forget_state(warehouse_dir: Path) -> None:
+    """Drop the kept state: the next run derives it again from the inputs and the Parquet parts."""
+    (warehouse_dir / STATE_NAME).unlink(missing_ok=True)
+
+
+def _read(warehouse_dir: Path) -> dict[str, Any]:
     try:
-        data: dict[str, Any] = json.loads((warehouse_dir / STATE_NAME).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("transform_version") != version:
-            return None
+        data = json.loads((warehouse_dir / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else {}
+
+
+def _load(warehouse_dir: Path, version: str) -> tuple[list[str], LedgerState] | None:
+    data = _read(warehouse_dir)
+    if data.get("transform_version") != version:
+        return None
+    try:
         mappings = {uri: Mapping(content_sha256=sha, doc_id=doc) for uri, (sha, doc) in data["mappings"].items()}
         paths = [str(p) for p in data["ledger_parts"]]
         return paths, LedgerState(mappings=mappings, current_docs={str(d) for d in data["current_docs"]})
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def load_seen(warehouse_dir: Path) -> Seen:
+    """The file stamps and hashes the last committed run read; empty when there are none."""
+    try:
+        return {uri: (tuple(stamp), sha) for uri, (stamp, sha) in _read(warehouse_dir).get("seen", {}).items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
 
 
 def ledger_rows(root: Root, parts: list[PartInfo]) -> list[LogTuple]:
@@ -98,22 +123,3 @@ def ledger_rows(root: Root, parts: list[PartInfo]) -> list[LogTuple]:
 def _current_runs(runs: list[CommittedRun], version: str) -> set[str]:
     """Runs whose documents were made by the transforms of `version` (each run's manifest says)."""
     return {run.run_id for run in runs if run.transform_version == version}
-
-
-SEEN_NAME = ".seen.json"
-Seen = dict[str, tuple[tuple[int, int, int, int], str]]
-
-
-def load_seen(warehouse_dir: Path) -> Seen:
-    """The file stamps and hashes the last committed run saw (sources.discover.stamps); empty
-    when there are none or the file is unreadable (then every input is hashed, which is always right)."""
-    try:
-        raw = json.loads((warehouse_dir / SEEN_NAME).read_text(encoding="utf-8"))
-        return {uri: (tuple(stamp), sha) for uri, (stamp, sha) in raw.items()}  # type: ignore[misc]
-    except (OSError, ValueError, TypeError):
-        return {}
-
-
-def save_seen(warehouse_dir: Path, seen: Seen) -> None:
-    """Keep the stamps and hashes of the files this (committed) run read."""
-    atomic_write_bytes(warehouse_dir / SEEN_NAME, json.dumps(seen, ensure_ascii=False).encode("utf-8"))

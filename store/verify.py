@@ -2,7 +2,7 @@
 
 Corruption that no query notices is the dangerous kind: bytes flipped inside a Parquet data page
 come back from DuckDB as silently different values (DuckDB neither writes nor checks Parquet page
-checksums; reliability research §2e), and `count(*)` reads only metadata. So the scrub reads
+checksums), and `count(*)` reads only metadata. So the scrub reads
 everything:
 - every part a manifest lists: present, sha256 equal to the manifest's, every column of every
   page read with pyarrow's page checksum verification, row count equal to the manifest's;
@@ -150,7 +150,7 @@ def verify_parquet(parquet_dir: Path, out: Report, base: Path) -> None:
             out.leftovers.append(_rel(f, base))
 
 
-# What DuckDB says when a file is damaged, and what it means (reliability research §2e, §2c).
+# What DuckDB says when a file is damaged, and what it means.
 _DB_ERRORS = (
     (re.compile(r"not a valid DuckDB database file"), "not_duckdb", "it is not a DuckDB database file (overwritten?)"),
     (re.compile(r"Could not read enough bytes|attempted to read"), "truncated", "it is cut short (truncated)"),

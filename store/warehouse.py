@@ -22,23 +22,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from store.parts import PartInfo, Root, filesystem, part_url, parts_of
+from store.parts import PartInfo, Root, filesystem, fsync, part_url, parts_of
+from transforms.tables import DOCUMENT_TABLES, LEDGER_TABLES
 
-# Tables with one row set per document, rebuilt from Parquet parts by doc_id.
-DOC_TABLES = (
-    "documents",
-    "sections",
-    "sentences",
-    "metrics",
-    "entity_mentions",
-    "terms",
-    "keywords",
-    "document_themes",
-)
-# Ledger tables: each publish appends the rows of the parts it has not loaded yet.
-LOG_TABLES = ("ingest_log", "runs")
-# What a build may hold in memory before it spills to warehouse/.staging/tmp (the issue's budget
-# for a whole 200 MB ingest is 1.5 GB, and the flow's own process needs about 0.4 GB of it).
+DOC_TABLES = tuple(t.name for t in DOCUMENT_TABLES)
+LOG_TABLES = tuple(t.name for t in LEDGER_TABLES)  # each publish appends the parts it has not loaded yet
+# What a build may hold in memory before it spills to warehouse/.staging/tmp: the flow's own
+# process needs memory too, and DuckDB's default is 80 % of the machine's.
 STAGING_MEMORY_LIMIT = "1GB"
 # The contract is the text of sql/00_tables.sql: a published file built from another text is rebuilt fresh.
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -117,18 +107,24 @@ def _has_schema(con: duckdb.DuckDBPyConnection, version: str) -> bool:
     return bool(found) and found[0][0] == version
 
 
-def _create_schema(con: duckdb.DuckDBPyConnection, tables_sql: Path) -> None:
+def create_schema(con: duckdb.DuckDBPyConnection, tables_sql: Path) -> None:
+    """The contract's tables, and the build's own bookkeeping (tables named _*):
+    _baogao: versions of what the file was built with (the contract, reference data, SQL);
+    _doc_parts: the documents part each loaded document's rows came from;
+    _part_docs: the documents each documents part holds (read once per part);
+    _loaded_parts: the ledger parts whose rows are loaded."""
     con.execute(tables_sql.read_text(encoding="utf-8"))
     con.execute("create table _baogao (key varchar, value varchar)")
     con.execute("insert into _baogao values ('schema_version', ?)", [schema_version(tables_sql)])
     con.execute("create table _doc_parts (doc_id varchar, part varchar)")
+    con.execute("create table _part_docs (part varchar, doc_id varchar)")
+    con.execute("create table _loaded_parts (tbl varchar, part varchar)")
 
 
 def _want(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep: set[str]) -> None:
     """Temp table _want: doc_id -> the documents part (file name) holding its newest rows, for the
     documents in `keep`. Which documents each part holds is kept in _part_docs, so a run reads the
     doc_ids of its own new parts only, never again those of every earlier run."""
-    con.execute("create table if not exists _part_docs (part varchar, doc_id varchar)")
     docs = parts_of(parts, "documents")
     names = [p.path.rsplit("/", 1)[-1] for p in docs]
     seen = {r[0] for r in con.execute("select distinct part from _part_docs").fetchall()}
@@ -200,12 +196,7 @@ def sync(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], keep
 
 def _append_log_parts(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo]) -> None:
     """Add the rows of the ledger parts (ingest_log, runs) not loaded before; _loaded_parts says
-    which were. A file from before _loaded_parts existed is reloaded from all parts once."""
-    known = con.execute("select count(*) from duckdb_tables() where table_name = '_loaded_parts'").fetchall()[0][0]
-    if not known:
-        con.execute("create table _loaded_parts (tbl varchar, part varchar)")
-        for table in LOG_TABLES:
-            con.execute("delete from " + duckdb_identifier(table))
+    which were."""
     for table in LOG_TABLES:
         loaded = {r[0] for r in con.execute("select part from _loaded_parts where tbl = ?", [table]).fetchall()}
         new = [p.path for p in parts_of(parts, table) if p.path not in loaded]
@@ -313,7 +304,7 @@ def build(
             staging.unlink()
     if not staging.exists():
         with staging_connection(staging) as con:
-            _create_schema(con, tables_sql)
+            create_schema(con, tables_sql)
     return build_into(staging, sql_dir, reference_dir, root, parts, keep)
 
 
@@ -400,14 +391,6 @@ def swap_in(staging: Path, target: Path) -> None:
     # Readers only: a BI tool that opens the published file read-write gets "Permission denied"
     # (unless it runs as the file's owner or root) instead of leaving a WAL beside it.
     os.chmod(staging, 0o444)
-    fd = os.open(staging, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync(staging)
     os.replace(staging, target)
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync(target.parent)

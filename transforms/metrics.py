@@ -221,14 +221,6 @@ class _Hit:
     qualifier: Qualifier | None
 
 
-def _parse_num(text: str) -> tuple[Decimal, str, bool]:
-    """(value, multiplier split off a Chinese numeral, is_chinese)."""
-    if is_chinese_numeral(text):
-        head, mult = split_chinese_multiplier(text)
-        return parse_chinese(head), mult, True
-    return parse_arabic(text), "", False
-
-
 def scan_quantities(text: str) -> list[_Hit]:
     """Every quantity in one sentence, left to right, with exact values; rejects the look-alikes
     listed in the module docstring."""

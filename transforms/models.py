@@ -30,8 +30,8 @@ class RunInfo:
     # What produced the rows: TRANSFORM_VERSION plus a fingerprint of the transforms' code and
     # reference data (flows/versions.py), so any change to either reprocesses documents.
     transform_version: str = TRANSFORM_VERSION
-    # How, not what: TextRank through the numba kernel (same scores; pays for its ~3 s start-up
-    # per process only on large runs, so flows/ingest.py turns it on by the size of the work).
+    # How, not what: TextRank through the numba kernel (same scores; its start-up in each process
+    # pays only on large runs, so flows/plan.py turns it on by the size of the work).
     compiled_textrank: bool = False
 
 
@@ -156,9 +156,9 @@ class EntityMention(Frozen):
 class Term(NamedTuple):
     """One row per (document, term, pos).
 
-    A typed tuple, not a model like the other rows: a 50 MB backfill makes 1.5 million of them,
-    and a validated model costs 2.5 µs each against 0.6 µs (measured), 3 s of a 90 s ingest. Its
-    values come from the tokenizer and a Counter, so there is nothing to validate."""
+    A typed tuple, not a model like the other rows: a backfill makes millions of them, and a
+    validated model costs several times a tuple. Its values come from the tokenizer and a
+    Counter, so there is nothing to validate."""
 
     doc_id: str
     term: str

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from sources.base import FoundFile
 from sources.discover import discover_inputs, stamps
-from store.state import load_seen, save_seen
+from store.state import STATE_NAME, load_seen, save_state
 from tests.conftest import CPPCC
+from transforms.ledger import LedgerState
 
 
 def test_a_file_stamped_as_last_time_is_not_read_again_and_an_edited_one_is(tmp_path: Path) -> None:
@@ -19,7 +20,7 @@ def test_a_file_stamped_as_last_time_is_not_read_again_and_an_edited_one_is(tmp_
     a.write_bytes(CPPCC[0].read_bytes())
     b.write_bytes(CPPCC[1].read_bytes())
     first = discover_inputs([src])
-    save_seen(tmp_path, stamps(first))
+    save_state(tmp_path, "any version", [], LedgerState(), stamps(first))
     seen = load_seen(tmp_path)
     assert {Path(u).name for u in seen} == {"a.txt", "b.txt"}
     # A hash the bytes could not produce proves the file was not read: the stamp matched.
@@ -39,7 +40,7 @@ def test_a_file_stamped_as_last_time_is_not_read_again_and_an_edited_one_is(tmp_
 
 def test_a_missing_or_damaged_record_means_hashing_everything(tmp_path: Path) -> None:
     assert load_seen(tmp_path) == {}
-    (tmp_path / ".seen.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / STATE_NAME).write_text("{not json", encoding="utf-8")
     assert load_seen(tmp_path) == {}
 
 

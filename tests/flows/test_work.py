@@ -31,6 +31,7 @@ def test_textrank_is_compiled_only_when_every_worker_has_enough_input() -> None:
     assert use_compiled_textrank(rows, 2)  # a corpus row counts its text as UTF-8 bytes
 
 
+@pytest.mark.slow
 def test_a_worker_with_the_compiled_engine_gives_the_same_rows(tmp_path: Path) -> None:
     resources = load_resources(SEEDS)
     items = [_item(p, p.stat().st_size) for p in CPPCC]

@@ -18,15 +18,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import ingest as ingest_module
 from flows import work
 from flows.ingest import ingest
 from flows.settings import Settings
+from store import publish
 from store.lock import writer_lock
 from store.verify import classify_db_error, health_check
 from tests.reliability.conftest import Child, child_env, duck, tally, write_reports
 
-pytestmark = pytest.mark.canary  # DuckDB's crash behaviour: run again on every duckdb bump
+pytestmark = [pytest.mark.canary, pytest.mark.slow]  # DuckDB's crash behaviour: run again on every duckdb bump
 
 ROWS = 1_000_000
 
@@ -354,7 +354,7 @@ def test_8_an_exception_while_publishing_fails_the_run_and_changes_nothing(
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError("injected failure while building the warehouse")
 
-    monkeypatch.setattr(ingest_module, "build", broken)
+    monkeypatch.setattr(publish, "build", broken)
     tally("faults injected: exception")
     with pytest.raises(Exception, match="injected failure"):
         ingest(settings)

@@ -23,7 +23,7 @@ from store.verify import verify
 from store.warehouse import WarehouseError, read_only_connection, swap_in
 from tests.reliability.conftest import Child, child_env, duck, tally
 
-pytestmark = pytest.mark.canary
+pytestmark = [pytest.mark.canary, pytest.mark.slow]
 
 HOLDER = textwrap.dedent(
     """

@@ -24,7 +24,7 @@ import pytest
 from store.parts import commit_run, committed_parts, write_part
 from store.reconcile import sweep
 from store.verify import verify, verify_part
-from store.warehouse import sync
+from store.warehouse import create_schema, sync
 from tests.reliability.conftest import REPO, Child, tally
 
 PART_ROWS = 200_000
@@ -104,6 +104,7 @@ def test_18_negative_control_writing_parts_in_place_shows_readers_half_written_f
     assert any("magic bytes" in e or "too small" in e or "enough bytes" in e for e in got["errors"])  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_19_a_part_name_is_never_reused(tmp_path: Path) -> None:
     write_part(tmp_path, "documents", "run-1-00000", pa.table({"doc_id": ["a"]}))
     with pytest.raises(FileExistsError, match="never reused"):
@@ -151,6 +152,7 @@ KILLED_WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_21_sigkill_during_a_part_write_leaves_no_final_name_and_the_temp_file_is_swept(
     tmp_path: Path, children: list[Child]
 ) -> None:
@@ -254,8 +256,7 @@ def test_25_a_part_with_a_drifted_schema_is_refused_naming_the_column(tmp_path: 
     root = tmp_path / "parquet"
     drifted = write_part(root, "documents", "drift", pa.table({"doc_id": ["d1"], "surprise": ["x"]}))
     con = duckdb.connect()
-    con.execute((REPO / "sql" / "00_tables.sql").read_text(encoding="utf-8"))
-    con.execute("create table _doc_parts (doc_id varchar, part varchar)")
+    create_schema(con, REPO / "sql" / "00_tables.sql")
     with pytest.raises(duckdb.Error, match="surprise"):
         sync(con, root, [drifted], {"d1"})
     con.close()

@@ -14,7 +14,7 @@ from store.verify import health_check, verify
 from store.warehouse import duckdb_identifier
 from tests.reliability.conftest import tally
 
-pytestmark = pytest.mark.canary
+pytestmark = [pytest.mark.canary, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ INGEST_CHILD = textwrap.dedent(
     from flows.settings import Settings, configure_prefect
     configure_prefect()
     import flows.ingest as ing
+    import store.publish as pub
 
     def marked(name, fn, pause, after=0):
         def wrapper(*args, **kwargs):
@@ -46,9 +47,9 @@ INGEST_CHILD = textwrap.dedent(
             return out
         return wrapper
 
-    ing.build = marked("BUILD", ing.build, 0)
-    ing.commit_run = marked("COMMIT", ing.commit_run, 1.5)
-    ing.swap_in = marked("SWAP", ing.swap_in, 1.5, after=1.5)
+    pub.build = marked("BUILD", pub.build, 0)
+    pub.commit_run = marked("COMMIT", pub.commit_run, 1.5)
+    pub.swap_in = marked("SWAP", pub.swap_in, 1.5, after=1.5)
     print("START", flush=True)
     summary = ing.ingest(Settings(sources=[Path(p) for p in sys.argv[2:]], warehouse_dir=Path(sys.argv[1]),
                                   workers=1, batch_size=1, sweep_grace_seconds=0))

@@ -237,6 +237,7 @@ def test_47_chinese_punctuation_is_kept_in_the_stored_text() -> None:
     assert "ABC123" in stored  # full-width Latin and digits are folded for matching
 
 
+@pytest.mark.slow
 def test_48_html_scripts_styles_comments_are_dropped_and_entities_decoded() -> None:
     page = (
         "<html><head><meta charset=gbk><title>政协工作报告</title><style>p{color:red}</style>"
@@ -492,6 +493,7 @@ def test_55_tar_traversal_and_absolute_links_are_refused(tmp_path: Path) -> None
     assert isinstance(doc, SourceDoc) and SENTENCE in (doc.text or "")
 
 
+@pytest.mark.slow
 def test_56_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z, z.open("zeros.txt", "w") as f:
@@ -505,6 +507,7 @@ def test_56_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
     assert "200" in out[0].message or "209,715,200" in out[0].message  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_56_an_archive_with_too_many_members_is_refused(tmp_path: Path) -> None:
     many = tmp_path / "many.zip"
     with zipfile.ZipFile(many, "w") as z:

@@ -84,6 +84,7 @@ def test_tokenizer_cache_key_is_the_dictionary_content() -> None:
     assert user_words_key((UserWord("政协"),)) != user_words_key((UserWord("政协", None, "nt"),))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CPPCC, ids=lambda p: p.stem)
 def test_rjieba_gives_jiebas_tokens_and_tags_on_the_cppcc_reports(path: object) -> None:
     text = clean_text(path.read_text(encoding="utf-8"))  # type: ignore[attr-defined]

@@ -68,6 +68,7 @@ def _jieba_textrank(text: str, seg: Segmentation) -> dict[str, float]:
     return dict(reference.textrank(text, topK=None, withWeight=True, allowPOS=tuple(TEXTRANK_POS)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CPPCC, ids=lambda p: p.stem)
 def test_both_textrank_engines_give_jiebas_scores_to_the_last_bit(path: Path) -> None:
     text = clean_text(path.read_text(encoding="utf-8"))
