@@ -201,3 +201,34 @@ def read_columns(root: Root, parts: list[PartInfo], columns: list[str]) -> pa.Ta
     with ThreadPoolExecutor(max_workers=min(8, len(parts))) as pool:
         tables = list(pool.map(read, parts))
     return pa.concat_tables(tables, promote_options="default")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify_part(path: Path, expected_sha256: str | None, expected_rows: int | None) -> str | None:
+    """What is wrong with one Parquet part, or None when every byte and page checks out."""
+    if not path.is_file():
+        return "the part is missing"
+    if expected_sha256 is not None:
+        actual = sha256_of(path)
+        if actual != expected_sha256:
+            return (
+                f"its sha256 is {actual[:12]}…, the manifest says {expected_sha256[:12]}…: "
+                "the file was changed or damaged"
+            )
+    try:
+        f = pq.ParquetFile(path, page_checksum_verification=True)
+        rows = 0
+        for batch in f.iter_batches(batch_size=65_536):
+            rows += batch.num_rows
+    except (OSError, pa.ArrowException) as exc:
+        return f"it cannot be read: {exc}"
+    if expected_rows is not None and rows != expected_rows:
+        return f"it holds {rows} rows, the manifest says {expected_rows}"
+    return None

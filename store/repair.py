@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from store.parts import MANIFESTS, PartInfo, atomic_write_bytes, parts_of
+from store.parts import MANIFESTS, PartInfo, atomic_write_bytes, parts_of, sha256_of, verify_part
 from store.state import forget_state
 from transforms.ledger import LOG_TUPLE_COLUMNS, LogTuple, build_state
 
@@ -97,8 +97,6 @@ def unlisted_committed(parquet_dir: Path, manifests: list[Manifest]) -> list[str
 
 def part_info(parquet_dir: Path, rel: str) -> PartInfo | None:
     """A PartInfo for a part file as it is now, or None when it is not a readable Parquet file."""
-    from store.verify import sha256_of, verify_part
-
     path = parquet_dir / rel
     if verify_part(path, None, None) is not None:
         return None
@@ -131,10 +129,11 @@ def present_documents(parquet_dir: Path, parts: list[PartInfo]) -> set[str]:
     return out
 
 
-def lost_documents(parquet_dir: Path) -> dict[str, list[str]]:
+def lost_documents(parquet_dir: Path, manifests: list[Manifest] | None = None) -> dict[str, list[str]]:
     """doc_id -> the inputs mapping to it, for every document in force by the ledger that no
     listed documents part on disk holds."""
-    parts = [p for m in read_manifests(parquet_dir) for p in m.parts or []]
+    manifests = read_manifests(parquet_dir) if manifests is None else manifests
+    parts = [p for m in manifests for p in m.parts or []]
     state = build_state(ledger_tuples(parquet_dir, parts), [])
     present = present_documents(parquet_dir, parts)
     lost: dict[str, list[str]] = {}
@@ -171,8 +170,6 @@ def _write_manifest(m: Manifest, parts: list[PartInfo]) -> None:
 def mend(warehouse_dir: Path, parquet_dir: Path) -> Mended:
     """Make the manifests list exactly the sound parts of committed runs (see the module
     docstring). Call under the writer lock."""
-    from store.verify import verify_part
-
     out = Mended()
     stamp = time.strftime("%Y%m%dT%H%M%S")
     manifests = read_manifests(parquet_dir)

@@ -13,17 +13,15 @@ Parts no manifest lists are reported as leftovers of interrupted runs, not as da
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from store.parts import MANIFESTS, PartInfo
+from store.parts import MANIFESTS, verify_part
+from store.repair import lost_documents, read_manifests, unlisted_committed
 
 # A damaged block surfaces as duckdb.Error, or as OSError when rows stream out through Arrow.
 _READ_ERRORS = (duckdb.Error, OSError, pa.ArrowException)
@@ -55,61 +53,23 @@ class Report:
         return not self.problems
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def verify_part(path: Path, expected_sha256: str | None, expected_rows: int | None) -> str | None:
-    """What is wrong with one Parquet part, or None when every byte and page checks out."""
-    if not path.is_file():
-        return "the part is missing"
-    if expected_sha256 is not None:
-        actual = sha256_of(path)
-        if actual != expected_sha256:
-            return (
-                f"its sha256 is {actual[:12]}…, the manifest says {expected_sha256[:12]}…: "
-                "the file was changed or damaged"
-            )
-    try:
-        f = pq.ParquetFile(path, page_checksum_verification=True)
-        rows = 0
-        for batch in f.iter_batches(batch_size=65_536):
-            rows += batch.num_rows
-    except (OSError, pa.ArrowException) as exc:
-        return f"it cannot be read: {exc}"
-    if expected_rows is not None and rows != expected_rows:
-        return f"it holds {rows} rows, the manifest says {expected_rows}"
-    return None
-
-
-def _manifests(parquet_dir: Path, out: Report, rel: Path) -> list[PartInfo]:
-    parts: list[PartInfo] = []
-    folder = parquet_dir / MANIFESTS
-    for m in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            data = json.loads(m.read_text(encoding="utf-8"))
-            parts.extend(PartInfo(**p) for p in data["parts"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            out.problems.append(
-                Problem(
-                    _rel(m, rel),
-                    f"the manifest cannot be read ({exc}); without it the run's parts are not part of the warehouse",
-                    REPAIR + " (it rewrites the manifest from the run's parts on disk)",
-                )
-            )
-    return parts
-
-
 def _rel(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
 
 
 def verify_parquet(parquet_dir: Path, out: Report, base: Path) -> None:
-    parts = _manifests(parquet_dir, out, base)
+    manifests = read_manifests(parquet_dir)
+    for m in manifests:
+        if m.error is not None:
+            out.problems.append(
+                Problem(
+                    _rel(m.path, base),
+                    f"the manifest cannot be read ({m.error}); "
+                    "without it the run's parts are not part of the warehouse",
+                    REPAIR + " (it rewrites the manifest from the run's parts on disk)",
+                )
+            )
+    parts = [p for m in manifests for p in m.parts or []]
     listed = set()
     for p in parts:
         listed.add(p.path)
@@ -119,9 +79,7 @@ def verify_parquet(parquet_dir: Path, out: Report, base: Path) -> None:
         out.rows_checked += p.rows
         if problem is not None:
             out.problems.append(Problem(_rel(path, base), problem, REPAIR))
-    from store.repair import lost_documents, read_manifests, unlisted_committed
-
-    stray = set(unlisted_committed(parquet_dir, read_manifests(parquet_dir)))
+    stray = set(unlisted_committed(parquet_dir, manifests))
     for rel in sorted(stray):
         out.problems.append(
             Problem(
@@ -131,7 +89,7 @@ def verify_parquet(parquet_dir: Path, out: Report, base: Path) -> None:
                 REPAIR,
             )
         )
-    lost = lost_documents(parquet_dir) if parquet_dir.is_dir() else {}
+    lost = lost_documents(parquet_dir, manifests) if parquet_dir.is_dir() else {}
     if lost:
         uris = sorted(u for us in lost.values() for u in us)
         out.problems.append(

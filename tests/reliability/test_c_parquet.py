@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from store.parts import commit_run, committed_parts, write_part
+from store.parts import commit_run, committed_parts, verify_part, write_part
 from store.reconcile import sweep
-from store.verify import verify, verify_part
+from store.verify import verify
 from store.warehouse import create_schema, sync
 from tests.reliability.conftest import REPO, Child, tally
 
