@@ -18,15 +18,20 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from store.parts import MANIFESTS, PartInfo, atomic_write_bytes, parts_of, sha256_of, verify_part
-from store.state import forget_state
-from transforms.ledger import LOG_TUPLE_COLUMNS, LogTuple, build_state
+from store.state import forget_state, held_documents, ledger_rows
+from transforms.ledger import build_state
+
+_T = TypeVar("_T")
 
 QUARANTINE = "quarantine"
 # part-<run id>-<batch>.parquet; a run id is a UTC time and a random suffix (flows/ingest.py).
@@ -105,28 +110,14 @@ def part_info(parquet_dir: Path, rel: str) -> PartInfo | None:
     )
 
 
-def ledger_tuples(parquet_dir: Path, parts: list[PartInfo]) -> list[LogTuple]:
-    rows: list[LogTuple] = []
-    for p in parts_of(parts, "ingest_log"):
-        path = parquet_dir / p.path
+def _each_readable(parts: list[PartInfo], read: Callable[[list[PartInfo]], _T]) -> Iterator[_T]:
+    """`read` over each part alone, leaving out parts that are missing or damaged: those are
+    reported on their own, and the rest still says what the warehouse holds."""
+    for p in parts:
         try:
-            t = pq.ParquetFile(path).read(columns=list(LOG_TUPLE_COLUMNS))
-        except (OSError, pa.ArrowException):  # missing or damaged: reported on its own
+            yield read([p])
+        except (OSError, pa.ArrowException):
             continue
-        rows.extend(zip(*(t.column(c).to_pylist() for c in LOG_TUPLE_COLUMNS), strict=True))
-    return rows
-
-
-def present_documents(parquet_dir: Path, parts: list[PartInfo]) -> set[str]:
-    """doc_ids held by the listed documents parts that are on disk."""
-    out: set[str] = set()
-    for p in parts_of(parts, "documents"):
-        path = parquet_dir / p.path
-        try:
-            out.update(pq.ParquetFile(path).read(columns=["doc_id"]).column("doc_id").to_pylist())
-        except (OSError, pa.ArrowException):  # missing or damaged: its documents are lost
-            continue
-    return out
 
 
 def lost_documents(parquet_dir: Path, manifests: list[Manifest] | None = None) -> dict[str, list[str]]:
@@ -134,8 +125,10 @@ def lost_documents(parquet_dir: Path, manifests: list[Manifest] | None = None) -
     listed documents part on disk holds."""
     manifests = read_manifests(parquet_dir) if manifests is None else manifests
     parts = [p for m in manifests for p in m.parts or []]
-    state = build_state(ledger_tuples(parquet_dir, parts), [])
-    present = present_documents(parquet_dir, parts)
+    ledger = parts_of(parts, "ingest_log")
+    state = build_state([t for rows in _each_readable(ledger, partial(ledger_rows, parquet_dir)) for t in rows], [])
+    documents = parts_of(parts, "documents")
+    present = set().union(*_each_readable(documents, partial(held_documents, parquet_dir)))
     lost: dict[str, list[str]] = {}
     for uri, mapping in sorted(state.mappings.items()):
         if mapping.doc_id not in present:
