@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -106,26 +107,7 @@ def ingest(
     if workers is not None:
         overrides["workers"] = workers
     settings = Settings(**overrides)
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description:<16}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-        disable=not err.is_terminal,
-    )
-    tasks: dict[str, Any] = {}
-
-    def on_progress(stage: str, done: int, total: int) -> None:
-        for other in tasks.values():  # a new stage ends the ones before it
-            if other != tasks.get(stage):
-                bar.update(other, completed=bar.tasks[other].total)
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
+    bar, on_progress = _stage_bar()
     with bar:
         on_progress("checking inputs", 0, 1)
         from flows.survey import nothing_new
@@ -153,6 +135,32 @@ def ingest(
     if recorded is not None:
         err.print(f"[yellow]not recorded in Prefect:[/] {recorded}", highlight=False)
     console.print(f"warehouse: {settings.database_path}", highlight=False)
+
+
+def _stage_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
+    """A progress bar on stderr (only on a terminal) with one row per named stage, and the callback
+    that moves it: (stage, done, total). A new stage ends the ones before it."""
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        for other in tasks.values():
+            if other != tasks.get(stage):
+                bar.update(other, completed=bar.tasks[other].total)
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return bar, on_progress
 
 
 def _run_flow(settings: Settings, warehouse: Path, on_progress: Any) -> Any:
@@ -674,22 +682,7 @@ def report_site(
     from report.build import SiteError, SiteOptions, build_site
 
     out_dir = out or warehouse / "report"
-    bar = Progress(
-        TextColumn("{task.description:<10}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-        disable=not err.is_terminal,
-    )
-    tasks: dict[str, Any] = {}
-
-    def on_progress(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
+    bar, on_progress = _stage_bar()
     try:
         with bar:
             summary = build_site(
