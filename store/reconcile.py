@@ -29,7 +29,7 @@ from typing import Any
 
 import psutil
 
-from store.parts import MANIFESTS
+from store.parts import MANIFESTS, atomic_write_bytes
 from store.repair import read_manifests, unlisted_committed
 
 FLOW_NAME = "baogao-ingest"
@@ -86,7 +86,8 @@ def run_lease(warehouse_dir: Path, flow_run_id: str | None) -> Iterator[Path | N
         "pid_started": _process_start(os.getpid()),
         "since": time.time(),
     }
-    path.write_text(json.dumps(info), encoding="utf-8")
+    # Whole or absent: a reader (another ingest reconciling, a test) must never see half a lease.
+    atomic_write_bytes(path, json.dumps(info).encode("utf-8"))
     try:
         yield path
     finally:
@@ -247,8 +248,11 @@ def sweep(warehouse_dir: Path, parquet_dir: Path, grace: float, now: float | Non
             if f.is_file() and _old(f, grace, now):
                 f.unlink(missing_ok=True)
                 removed.append(f)
-    for f in sorted((warehouse_dir / LEASES).glob("*.json")) if (warehouse_dir / LEASES).is_dir() else []:
-        info = _read_lease(f)
+    for f in sorted((warehouse_dir / LEASES).glob("*")) if (warehouse_dir / LEASES).is_dir() else []:
+        temp = f.name.startswith(".") and f.name.endswith(".tmp")
+        if not temp and f.suffix != ".json":
+            continue
+        info = None if temp else _read_lease(f)
         if (info is None or lease_alive(info) is False) and _old(f, grace, now):
             f.unlink(missing_ok=True)
             removed.append(f)

@@ -178,6 +178,24 @@ def test_30_sigterm_crashes_the_run_with_prefects_message_and_releases_everythin
         pass
 
 
+def test_31_a_lease_is_whole_or_absent_and_a_half_written_one_is_swept_only_when_stale(tmp_path: Path) -> None:
+    from store.reconcile import run_lease, sweep
+
+    folder = tmp_path / LEASES
+    with run_lease(tmp_path, "run-a") as path:
+        assert path is not None
+        # Only the finished lease is there: a reader globbing *.json never meets a partial file.
+        assert [p.name for p in folder.iterdir()] == ["run-a.json"]
+        assert json.loads(path.read_text())["flow_run_id"] == "run-a"
+        assert sweep(tmp_path, tmp_path / "parquet", grace=0) == []  # its process is alive
+    assert list(folder.iterdir()) == []
+    half = folder / ".run-b.json.4242.tmp"  # what a writer killed mid-write leaves
+    half.write_text('{"flow_run_id": "ru')
+    now = time.time()
+    assert sweep(tmp_path, tmp_path / "parquet", grace=3600, now=now) == []
+    assert sweep(tmp_path, tmp_path / "parquet", grace=3600, now=now + 7200) == [half]
+
+
 def test_31_the_reconciler_crashes_only_dead_runs_of_its_own_warehouse(tmp_path: Path) -> None:
     from prefect import flow
     from prefect.client.orchestration import get_client
