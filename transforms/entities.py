@@ -941,6 +941,7 @@ def place_spans(
         if short and text[rm.end : end] in ("江", "河", "溪") and end in boundaries:
             spans.append(Span("place", rm.start, end, text[rm.start : end]))
     spans.extend(town_spans(text, seg))
+    spans.extend(feature_spans(text, seg, matches, regions))
     for start, end, name in known_spans(seg, countries) if known is None else known:
         if name in countries:
             spans.append(Span("place", start, end, name))
@@ -966,6 +967,107 @@ def place_spans(
             # 松花江, 洞庭湖, 喜马拉雅山; not 江河湖海 or 半壁江山 (figures of speech)
             spans.append(Span("place", start, start + len(word), word))
     return spans
+
+
+# Parts of the world and areas, by the last morpheme of a word jieba tags as a place: 东南亚,
+# 拉丁美洲, 太平洋, 四川盆地, 青藏高原, 珠江三角洲, 台湾海峡, 辽东半岛, 渤海湾, 黄河流域.
+_AREA_WORD = re.compile(
+    r"(?:[东西南北]{1,2}[亚欧非美]|中[东亚]|[亚欧非澳美]洲|.{2,}[洲洋]|.+(?:盆地|高原|三角洲?|海峡|半岛|群岛)|.{2,}湾|.{2,}流域)$"
+)
+# 五大洲, 大洋: counts and kinds, not parts of the world; 和澳洲: a conjunction jieba glued on.
+_NOT_AREA_WORD = re.compile(rf"^(?:[{_NUMERALS}]?大[洲洋]$|[和与同及])")
+# A place word, then one character that makes a natural feature or a port of it: 兴隆湖, 杭州湾,
+# 宁波港 (jieba cuts the character off when it does not know the whole name).
+_FEATURE_CHARS = frozenset("湖山江河岛峡湾港")
+# What a place names when an airport or a metropolitan area is named after it.
+_AREA_HEADS = ("都市圈", "城市群")
+_LINE_HEADS = frozenset({"铁路", "高铁", "高速", "公路", "高速公路", "线", "航线", "管道", "班列"})
+
+
+def feature_spans(
+    text: str, seg: Segmentation, matches: list[_RegionMatch], regions: tuple[Any, ...] = ()
+) -> list[Span]:
+    """Places named by their morphology rather than a reference list: parts of the world and
+    natural areas (a place word ending in 洲, 洋, 盆地, 高原, 海峡, 半岛, 湾 …), a place word with a
+    feature character cut off after it (兴隆湖, 宁波港), an airport after a place (鹤岗机场,
+    北京大兴国际机场), a metropolitan area (哈尔滨都市圈, 长三角城市群), and a grouping of
+    provinces' abbreviations (粤港澳, 京津, 陕甘宁; not a railway: 京沪高铁)."""
+    words, tags, starts = seg.words, seg.tags, seg.starts
+    n = len(words)
+    region_at = {m.start: m for m in matches}
+    out: list[Span] = []
+
+    def place_word(k: int, turned_down: bool) -> tuple[int, str | None] | None:
+        """The end (and region code) of a place that starts at token k: a region named there, or
+        a word jieba tags as a place. A region's name the region rules turned down counts only
+        when `turned_down` (兴隆湖 is a lake; in 新建机场, 新建 is a verb)."""
+        m = region_at.get(starts[k])
+        if m is not None:
+            return m.end, str(m.region.code)
+        word = words[k]
+        if tags[k] == "ns" and len(word) >= 2 and word not in _NOT_PLACE_NS and (turned_down or word not in names):
+            return starts[k + 1], None
+        return None
+
+    def names_a_line(k: int) -> bool:
+        """True when the list that token k opens names railways or roads (京沪、京广等高铁)."""
+        for m in range(k + 1, min(k + 9, n)):
+            if words[m] in _LINE_HEADS:
+                return True
+            if not (_NAME_WORD.fullmatch(words[m]) or words[m] in ("、", "等")) or tags[m] in ("v", "p", "uj"):
+                return False
+        return False
+
+    from transforms.regions import region_index
+
+    names = region_index(regions).by_name if regions else {}
+    tok = _TokenIndex(list(starts))
+    for k in range(n):
+        word, tag = words[k], tags[k]
+        # 中亚国家, 东南亚地区: jieba keeps the noun after the place in the word.
+        area = re.sub(r"(?:国家|地区|各国)$", "", word) if tag == "ns" else ""
+        if len(area) >= 2 and area not in _NOT_PLACE_NS and _AREA_WORD.match(area) and not _NOT_AREA_WORD.match(area):
+            out.append(Span("place", starts[k], starts[k] + len(area), area))
+        elif (
+            tag in ("ns", "j", "nr")
+            and 2 <= len(word) <= 4
+            and all(c in _PROVINCE_ABBREVIATIONS for c in word)
+            and not names_a_line(k)
+        ):
+            out.append(Span("place", starts[k], starts[k + 1], word))
+        found = place_word(k, True)
+        if found is None or (found[1] is None and word in names):
+            # A natural feature or a port named after the word: 兴隆湖, 宁波港.
+            feature = found is not None and k + 2 <= n - 1 and words[k + 1] in _FEATURE_CHARS
+            if feature and not _WORD_CHAR.match(words[k + 2][:1] or "。"):
+                out.append(Span("place", starts[k], starts[k + 2], text[starts[k] : starts[k + 2]]))
+            continue
+        end, code = found
+        j = tok.get(end)
+        if j is None:
+            continue
+        after = words[j + 1] if j + 1 < n else ""
+        if words[j] in _FEATURE_CHARS and end == starts[k + 1] and not _WORD_CHAR.match(after[:1] or "。"):
+            out.append(Span("place", starts[k], starts[j + 1], text[starts[k] : starts[j + 1]]))
+            continue
+        # The airport and the metropolitan area keep the code of the region they are named after.
+        # An airport: the place, at most two words of its own name, then (国际)机场.
+        for m in range(j, min(j + 4, n)):
+            if words[m] in ("机场", "国际机场") or (words[m] == "国际" and m + 1 < n and words[m + 1] == "机场"):
+                last = m + 1 if words[m] == "国际" else m
+                out.append(Span("place", starts[k], starts[last + 1], text[starts[k] : starts[last + 1]], code))
+                break
+            if tags[m] in _FUNCTION_TAGS or not _NAME_WORD.fullmatch(words[m]):
+                break
+        if text.startswith(_AREA_HEADS, end):
+            head = next(h for h in _AREA_HEADS if text.startswith(h, end))
+            if end + len(head) in tok:
+                out.append(Span("place", starts[k], end + len(head), text[starts[k] : end + len(head)], code))
+    return out
+
+
+# Words jieba tags as places that are ordinary nouns here.
+_NOT_PLACE_NS = frozenset({"城市", "城镇", "海洋", "大国", "外国", "都市", "山区", "新区", "大城市", "海湾", "大湾"})
 
 
 def town_spans(text: str, seg: Segmentation) -> list[Span]:

@@ -557,3 +557,31 @@ def test_every_national_leader_named_in_a_national_report_is_found(
 )
 def test_current_divisions_and_their_former_names(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert mentions_in(sentence, "place", home="100000") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # parts of the world and natural areas by the last morpheme of a place word
+        ("我国同东南亚、南亚和中亚国家的关系继续发展", ["东南亚", "南亚", "中亚"]),
+        ("我们坚决支持亚洲、非洲、拉丁美洲、大洋洲各国人民，五大洲的朋友", ["亚洲", "非洲", "拉丁美洲", "大洋洲"]),
+        ("推动黄河流域生态保护和高质量发展，共同推进青藏高原生态安全屏障", ["黄河流域", "青藏高原"]),
+        # groupings of provinces' abbreviations, but not the railways named so
+        ("深入推进粤港澳大湾区建设，支持港澳发展经济", ["粤港澳", "港澳"]),
+        ("京沪、京广、哈大等高铁和一批城际铁路", []),
+        # a lake cut off from its name, airports and metropolitan areas named after a place
+        ("增强成渝（兴隆湖）综合性科学中心", ["兴隆湖"]),
+        (
+            "加力建设鹤岗机场、绥化机场等项目，推动哈尔滨都市圈环线交工投用",
+            ["鹤岗机场", "绥化机场", "哈尔滨都市圈"],
+        ),
+        ("扩大新建机场规模", []),
+    ],
+)
+def test_places_by_their_morphology(sentence: str, expected: list[str]) -> None:
+    assert [name for _, name in mentions_in(sentence, "place", home="100000")] == expected
+
+
+def test_an_airport_keeps_the_code_of_the_city_it_is_named_after() -> None:
+    rows = [m for m in mentions_of("推进沈阳桃仙国际机场二跑道建设") if m.type == "place"]
+    assert [(m.name, m.region_code) for m in rows] == [("沈阳桃仙国际机场", "210100")]
