@@ -563,8 +563,10 @@ _CPPCC_COMMITTEE = re.compile(
     rf"(?:中国人民政治协商会议|政协)(?:第[{_NUMERALS}]+届)?[{_HAN}]{{2,12}}?委员会(?:常务委员会)?"
 )
 _ORG_SUFFIXES = (
-    "有限责任公司|股份有限公司|有限公司|公司|集团|大学|学院|党校|医院|研究院|研究所|研究会|促进会|联合会|协会|商会"
-    "|书画院|联谊社|楹联社|银行|法院|检察院|局|厅|办公室|基金会|科学院|中心|日报|报社|电视台|出版社|委员会"
+    # 所 ends an institute's name in a word of three characters or more (光机所, 物理所); alone it
+    # is a particle (李强所作), and 楼堂馆所, 科研院所, 公共场所 are kinds of places.
+    rf"有限责任公司|股份有限公司|有限公司|公司|集团|大学|学院|党校|医院|研究院|研究所|研究会|促进会|联合会|协会|商会"
+    rf"|书画院|联谊社|楹联社|银行|法院|检察院|局|厅|办公室|基金会|科学院|中心|日报|报社|电视台|出版社|委员会|(?<=[{_HAN}]{{2}})(?<![馆院场])所"
 )
 _ORG_SUFFIX = re.compile(rf"(?:{_ORG_SUFFIXES})$")
 _ORG_SUFFIX_LAST = frozenset(suffix[-1] for suffix in _ORG_SUFFIXES.split("|"))
@@ -588,6 +590,8 @@ _NOT_BUREAU = (
     "定局",
     "困局",
     "破局",
+    "好局",
+    "新局",
 )
 _COMMITTEE_TAGS = frozenset({"n", "vn", "j", "b", "a", "nz"})
 # Heads that make a body of the whole country or the Party: 国家统计局, 中央党校, 中国人民银行.
@@ -671,7 +675,108 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
             if size >= 2:
                 lead = j - 1 if j > 0 and words[j - 1] in ("省", "市", "县", "区", "州") else j
                 found.append((starts[lead], starts[i + 1]))
-    return [Span("organization", s, e, organization_name(text[s:e])) for s, e in found]
+    found.extend(_named_company_spans(seg))
+    found.extend(_dictionary_org_spans(seg, index))
+    # 福州大学城, 厦门科学城: a university town or park is a place.
+    spans = [
+        Span("organization", s, e, organization_name(text[s:e]))
+        for s, e in found
+        if text[e : e + 1] not in ("城", "园")
+    ]
+    return spans + _abbreviation_spans(text, seg, spans)
+
+
+# A company or institution head written as a word of its own after its name (吉翼 公司, 中粮 集团).
+_COMPANY_HEADS = frozenset({"公司", "集团", "银行", "研究院", "研究所", "大学", "学院", "医院", "实验室"})
+# Tags of a word that can be a firm's name: an abbreviation, a place, a proper noun; a person's
+# name only before 公司 or 集团 (比亚迪 nr; jieba tags some ordinary words as names: 智慧 医院).
+_FIRM_NAME_TAGS = frozenset({"nz", "j", "ns"})
+_FIRM_HEADS = frozenset({"公司", "集团"})
+
+
+def _named_company_spans(seg: Segmentation) -> list[tuple[int, int]]:
+    """A firm or institution whose name is a word jieba reads as a name, an abbreviation or a
+    proper noun (梅花 nr, 中粮 j, 吉利 ns), or characters it could not join (吉/翼), right before
+    公司, 集团, 银行, 研究院 …: 吉翼公司, 中粮集团. A kind (电力公司, 国有公司, 该公司) is not one."""
+    words, tags, starts = seg.words, seg.tags, seg.starts
+    out: list[tuple[int, int]] = []
+    for i in [i for i, w in enumerate(words) if w in _COMPANY_HEADS]:
+        if i == 0:
+            continue
+        prev, tag = words[i - 1], tags[i - 1]
+        name_like = tag in _FIRM_NAME_TAGS or (tag in _PERSON_TAGS and words[i] in _FIRM_HEADS)
+        if len(prev) >= 2 and name_like and _NAME_WORD.fullmatch(prev) and prev not in _NOT_PLACE_NS:
+            out.append((starts[i - 1], starts[i + 1]))
+            continue
+        # Two or three characters cut one by one, none of them a function word or a numeral.
+        j = i
+        while j > 0 and i - j < 3:
+            w = words[j - 1]
+            if len(w) != 1 or not _NAME_WORD.fullmatch(w) or tags[j - 1] in _FUNCTION_TAGS or w in _NOT_IN_NAME:
+                break
+            j -= 1
+        if i - j >= 2:
+            out.append((starts[j], starts[i + 1]))
+    return out
+
+
+# Heads of a body's name in a word jieba's dictionary tags as an institution (nt): ministries and
+# commissions (财政部, 国资委, 海关总署), governments, parties, armies and international bodies.
+_MINISTRY_HEAD = re.compile(r"(?<![东西南北中内外对全局])(?:部|委|署|总局)$")
+_BODY_HEAD = re.compile(r"(?:政府|党|军|部队|组织|集团|银行|公司|大学|学院|科学院|工程院|委员会|联合会)$")
+
+
+def _dictionary_org_spans(seg: Segmentation, index: Any) -> list[tuple[int, int]]:
+    """Words jieba's dictionary tags as an institution (nt) or an abbreviation (j) that read as
+    one body rather than a kind of body: a ministry or commission (财政部, 中宣部, 国资委, 海关总署;
+    not 对外部, 东中部), or a body named after a place, a country or the nation (中国政府,
+    日本政府, 中国人民解放军, 中国工程院; not 商业银行, 人民政府, 公立医院), and the associations
+    known by a short form (妇联, 侨联, 社科联)."""
+    words, tags, starts = seg.words, seg.tags, seg.starts
+    out: list[tuple[int, int]] = []
+    for k in [k for k, t in enumerate(tags) if t in ("nt", "j", "nz")]:
+        word, tag = words[k], tags[k]
+        if len(word) < 2 or not _NAME_WORD.fullmatch(word):
+            continue
+        body = _BODY_HEAD.search(word)
+        ministry = tag == "nt" and len(word) >= 3 and _MINISTRY_HEAD.search(word) is not None
+        named = tag == "nt" and body is not None and _proper_head(word[: body.start()], index)
+        association = len(word) <= 3 and word.endswith("联") and tag in ("j", "nz", "nt", "n")
+        if ministry or named or association:
+            out.append((starts[k], starts[k + 1]))
+    return out
+
+
+# A short form in brackets after a body's full name: 中国工程物理研究院（中物院）, （以下简称发改委）.
+_ABBREVIATION = re.compile(rf"[（(](?:以下简称|简称|下称)?“?([{_HAN}]{{2,8}})”?[）)]")
+
+
+def _abbreviation_spans(text: str, seg: Segmentation, spans: list[Span]) -> list[Span]:
+    """Every mention, on word boundaries, of a short form given in brackets right after a body's
+    name, resolved to that name: its characters are the name's, in order (中物院 for
+    中国工程物理研究院, 发改委 for 国家发展和改革委员会)."""
+    short: dict[str, str] = {}
+    for sp in spans:
+        m = _ABBREVIATION.match(text, sp.end)
+        if m is None:
+            continue
+        abbr = m.group(1)
+        if len(abbr) < len(sp.name) and abbr[0] in sp.name and _is_subsequence(abbr, sp.name):
+            short.setdefault(abbr, sp.name)
+    if not short:
+        return []
+    boundaries = set(seg.starts)
+    pattern = re.compile("|".join(map(re.escape, sorted(short, key=len, reverse=True))))
+    return [
+        Span("organization", m.start(), m.end(), short[m.group()])
+        for m in pattern.finditer(text)
+        if m.start() in boundaries and m.end() in boundaries
+    ]
+
+
+def _is_subsequence(short: str, name: str) -> bool:
+    chars = iter(name)
+    return all(c in chars for c in short)
 
 
 def organization_name(surface: str) -> str:

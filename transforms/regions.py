@@ -60,7 +60,7 @@ def regions_from_rows(rows: Iterable[dict[str, str]]) -> tuple[Region, ...]:
 
 
 # What may follow a bare short name for it to count as naming an institution of that region.
-_INSTITUTION_RE = re.compile(r"(?:政协|人大|政府|市委|县委|区委|州委|旗委|盟委|省委|党委|委员会|日报|发布|融媒)")
+_INSTITUTION_RE = re.compile(r"(?:政协|人大|政府(?!性)|市委|县委|区委|州委|旗委|盟委|省委|党委|委员会|日报|发布|融媒)")
 
 
 @dataclass(frozen=True)

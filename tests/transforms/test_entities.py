@@ -585,3 +585,34 @@ def test_places_by_their_morphology(sentence: str, expected: list[str]) -> None:
 def test_an_airport_keeps_the_code_of_the_city_it_is_named_after() -> None:
     rows = [m for m in mentions_of("推进沈阳桃仙国际机场二跑道建设") if m.type == "place"]
     assert [(m.name, m.region_code) for m in rows] == [("沈阳桃仙国际机场", "210100")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # ministries and commissions jieba's dictionary knows as institutions
+        ("国家科委、国家计委和国家经委要会同有关部门", ["国家科委", "国家计委", "国家经委"]),
+        ("责成国家计委、国家经委和财政部共同研究", ["国家计委", "国家经委", "财政部"]),
+        ("减少对外部市场的依赖", []),
+        # a body named after the country or a place; not a kind of body
+        ("中国政府和人民愿与国际社会携手努力", ["中国政府"]),
+        ("设立北京证券交易所", ["北京证券交易所"]),
+        ("深化商业银行改革，办好人民政府，推进智慧医院试点", []),
+        # associations known by a short form
+        ("支持工会、共青团、妇联等群团组织更好发挥作用", ["妇联"]),
+        # a firm whose name is an abbreviation or a proper noun before 集团/公司
+        ("支持中粮集团、北大荒集团做强", ["中粮集团", "北大荒集团"]),
+        ("该公司和这家公司、国有公司", []),
+        # an institute known by a short word ending in 所; 所 alone is a particle
+        ("依托中科院物理所和上海光机所", ["中科院物理所", "上海光机所"]),
+        # (政府性 is an adjective: 新建 is a verb, not the county before its government)
+        ("审议了国务院总理李强所作的政府工作报告，严控新建政府性楼堂馆所", ["国务院"]),
+        # a short form given in brackets stands for the full name wherever it is used
+        (
+            "中国工程物理研究院（中物院）落户绵阳，服务保障好中物院",
+            ["中国工程物理研究院", "中国工程物理研究院", "中国工程物理研究院"],
+        ),
+    ],
+)
+def test_organizations_by_their_words(sentence: str, expected: list[str]) -> None:
+    assert [name for _, name in mentions_in(sentence, "organization")] == expected
