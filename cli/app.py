@@ -31,6 +31,10 @@ WarehouseOpt = Annotated[
     typer.Option("--warehouse", "-w", help="Warehouse folder (holds warehouse.duckdb and parquet/).", file_okay=False),
 ]
 DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse"
+ParquetUrlOpt = Annotated[
+    str | None,
+    typer.Option(help="Parquet tree at this fsspec URL (s3://bucket/prefix) instead of <warehouse>/parquet."),
+]
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -77,10 +81,7 @@ def ingest(
         str | None,
         typer.Option(help="Dask scheduler for --runner dask (tcp://HOST:8786). Default: a temporary local cluster."),
     ] = None,
-    parquet_url: Annotated[
-        str | None,
-        typer.Option(help="Parquet tree at this fsspec URL (s3://bucket/prefix) instead of <warehouse>/parquet."),
-    ] = None,
+    parquet_url: ParquetUrlOpt = None,
 ) -> None:
     """Ingest reports (.txt .html .htm .pdf .docx, corpus .jsonl/.csv, optionally .gz, and .zip/.tar
     archives of reports) into the warehouse.
@@ -717,7 +718,7 @@ def docs(
 
 
 @app.command()
-def verify(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
+def verify(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE, parquet_url: ParquetUrlOpt = None) -> None:
     """Scrub the warehouse: re-hash every Parquet part against its manifest, read every page with
     checksum verification, and read every table of the database. Exits 1 when anything is damaged.
 
@@ -727,10 +728,11 @@ def verify(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
 
     if not warehouse.is_dir():
         _fail(f"no warehouse folder at {warehouse}; run `baogao ingest` first or pass --warehouse")
+    settings = Settings(warehouse_dir=warehouse, parquet_url=parquet_url)
     try:
-        report = scrub(warehouse)
-    except OSError as exc:
-        _fail(f"could not read the warehouse folder: {exc}")
+        report = scrub(warehouse, settings.parquet_root, settings.database_path)
+    except (OSError, ValueError, ImportError) as exc:  # fsspec: an unknown scheme, a missing driver
+        _fail(f"could not read the warehouse at {warehouse} (Parquet tree {settings.parquet_root}): {exc}")
         return
     console.print(
         f"checked {report.parts_checked} Parquet parts and {report.tables_checked} tables "

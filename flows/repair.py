@@ -18,7 +18,7 @@ from flows.plan import new_run_id
 from flows.rebuild import rebuild
 from flows.settings import Settings
 from store.lock import writer_lock
-from store.parts import local_root
+from store.parts import is_remote, local_root
 from store.repair import Mended, forget_caches, lost_documents, mend
 
 
@@ -47,7 +47,7 @@ def input_path(uri: str) -> Path | None:
 
 def repair(settings: Settings | None = None) -> RepairReport:
     settings = settings or Settings()
-    if not isinstance(settings.parquet_root, Path) and "://" in str(settings.parquet_root):
+    if is_remote(settings.parquet_root):
         raise ValueError("baogao repair works on a local Parquet tree; for object storage use its versioning")
     parquet_dir = local_root(settings.parquet_root)
     token = "repair-" + new_run_id(dt.datetime.now(dt.UTC))

@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -92,11 +93,31 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     fsync(target.parent)
 
 
-def _exists(root: Root, rel: str) -> bool:
+def _is_file(root: Root, rel: str) -> bool:
     if isinstance(root, str) and is_remote(root):
         fs, base = _remote(root)
-        return bool(fs.exists(f"{base}/{rel}"))
-    return (local_root(root) / rel).exists()
+        return bool(fs.isfile(f"{base}/{rel}"))
+    return (local_root(root) / rel).is_file()
+
+
+def _open(root: Root, rel: str) -> BinaryIO:
+    if isinstance(root, str) and is_remote(root):
+        fs, base = _remote(root)
+        return cast(BinaryIO, fs.open(f"{base}/{rel}", "rb"))
+    return (local_root(root) / rel).open("rb")
+
+
+def list_files(root: Root, pattern: str) -> list[str]:
+    """The files under the root matching a glob pattern (`*/part-*.parquet`), relative posix
+    paths, sorted."""
+    if isinstance(root, str) and is_remote(root):
+        fs, base = _remote(root)
+        found = fs.glob(f"{base}/{pattern}", detail=True)
+        return sorted(name[len(base) + 1 :] for name, info in found.items() if info.get("type") == "file")
+    folder = local_root(root)
+    if not folder.is_dir():
+        return []
+    return sorted(f.relative_to(folder).as_posix() for f in folder.glob(pattern) if f.is_file())
 
 
 def _put(root: Root, rel: str, data: bytes) -> None:
@@ -110,7 +131,7 @@ def _put(root: Root, rel: str, data: bytes) -> None:
 def write_part(root: Root, table: str, name: str, data: pa.Table) -> PartInfo:
     """Write one immutable part of `table`; refuses to overwrite an existing part."""
     rel = f"{table}/part-{name}.parquet"
-    if _exists(root, rel):
+    if _is_file(root, rel):
         raise FileExistsError(f"Parquet part {part_url(root, rel)} already exists; part names are never reused")
     sink = pa.BufferOutputStream()
     pq.write_table(data, sink, compression="zstd", write_page_checksum=True, write_statistics=True)
@@ -119,55 +140,82 @@ def write_part(root: Root, table: str, name: str, data: pa.Table) -> PartInfo:
     return PartInfo(table=table, path=rel, rows=data.num_rows, sha256=hashlib.sha256(payload).hexdigest())
 
 
-def commit_run(root: Root, run_id: str, parts: Iterable[PartInfo], transform_version: str) -> str:
-    """Write the run's manifest: from now on its parts are part of the warehouse. Returns where."""
-    manifest = {
-        "run_id": run_id,
-        "transform_version": transform_version,
-        "parts": [p.__dict__ for p in sorted(parts, key=lambda p: p.path)],
+@dataclass(frozen=True)
+class Manifest:
+    """One run's manifest as read: its parts, or why the file cannot be read."""
+
+    rel: str  # `_manifests/<run_id>.json`, relative to the root
+    run_id: str
+    transform_version: str | None
+    parts: list[PartInfo]  # empty when the file cannot be read
+    error: str | None = None
+
+    @property
+    def completed(self) -> bool:
+        """A run that committed its data: its ledger part is listed (a failed run lists only its
+        runs row, and its data parts are leftovers)."""
+        return any(p.path.endswith("-ledger.parquet") for p in self.parts)
+
+
+def write_manifest(root: Root, manifest: Manifest) -> str:
+    """Write (or rewrite) a manifest whole. Returns where."""
+    data = {
+        "run_id": manifest.run_id,
+        "transform_version": manifest.transform_version,
+        "parts": [p.__dict__ for p in sorted(manifest.parts, key=lambda p: p.path)],
     }
-    rel = f"{MANIFESTS}/{run_id}.json"
-    _put(root, rel, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-    return part_url(root, rel)
+    _put(root, manifest.rel, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    return part_url(root, manifest.rel)
+
+
+def commit_run(root: Root, run_id: str, parts: Iterable[PartInfo], transform_version: str | None) -> str:
+    """Write the run's manifest: from now on its parts are part of the warehouse. Returns where."""
+    return write_manifest(root, Manifest(f"{MANIFESTS}/{run_id}.json", run_id, transform_version, list(parts)))
 
 
 class DamagedManifest(ValueError):
     """A manifest that cannot be read: said for a person, with what to do."""
 
 
-def _manifests(root: Root) -> list[tuple[str, bytes]]:
-    """(where, contents) of the manifests in run order (run ids start with a UTC timestamp)."""
-    if isinstance(root, str) and is_remote(root):
-        fs, base = _remote(root)
-        names = sorted(fs.glob(f"{base}/{MANIFESTS}/*.json"))
-        return [(str(n), bytes(fs.cat_file(n))) for n in names]
-    folder = local_root(root) / MANIFESTS
-    if not folder.is_dir():
-        return []
-    return [(str(f), f.read_bytes()) for f in sorted(folder.glob("*.json"))]
+# The version of a damaged manifest, kept when it is rewritten from its run's parts.
+_VERSION = re.compile(r'"transform_version"\s*:\s*"([^"]*)"')
 
 
-@dataclass(frozen=True)
-class CommittedRun:
-    run_id: str
-    transform_version: str | None
-    parts: list[PartInfo]
+def _why(exc: Exception) -> str:
+    return f"it has no {exc} entry" if isinstance(exc, KeyError) else str(exc)
 
 
-def committed_runs(root: Root) -> list[CommittedRun]:
-    """Every committed run with its parts, in run order."""
-    runs: list[CommittedRun] = []
-    for where, raw in _manifests(root):
+def read_manifests(root: Root) -> list[Manifest]:
+    """Every manifest in run order (run ids start with a UTC timestamp). One that cannot be read
+    is kept, with its error and no parts, for `baogao verify` to report and `baogao repair` to
+    rewrite; a writer reads through committed_runs, which refuses it."""
+    out: list[Manifest] = []
+    for rel in list_files(root, f"{MANIFESTS}/*.json"):
+        raw = b""
         try:
+            with _open(root, rel) as f:
+                raw = f.read()
             data = json.loads(raw.decode("utf-8"))
-            run = CommittedRun(data["run_id"], data.get("transform_version"), [PartInfo(**p) for p in data["parts"]])
-        except (ValueError, KeyError, TypeError) as exc:
+            parts = [PartInfo(**p) for p in data["parts"]]
+            out.append(Manifest(rel, str(data["run_id"]), data.get("transform_version"), parts))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            version = _VERSION.search(raw.decode("utf-8", "replace"))
+            run_id = PurePosixPath(rel).stem
+            out.append(Manifest(rel, run_id, version.group(1) if version else None, [], _why(exc)))
+    return out
+
+
+def committed_runs(root: Root) -> list[Manifest]:
+    """Every committed run with its parts, in run order. Raises DamagedManifest when a manifest
+    cannot be read: what is committed is then unknown, and nothing may be built or written on it."""
+    runs = read_manifests(root)
+    for m in runs:
+        if m.error is not None:
             raise DamagedManifest(
-                f"the manifest {where} cannot be read ({exc}), so baogao cannot tell which "
+                f"the manifest {part_url(root, m.rel)} cannot be read ({m.error}), so baogao cannot tell which "
                 "Parquet parts are committed and changes nothing; run `baogao verify` to see the damage and "
                 "`baogao repair` to rewrite the manifest from its run's parts"
-            ) from exc
-        runs.append(run)
+            )
     return runs
 
 
@@ -203,32 +251,41 @@ def read_columns(root: Root, parts: list[PartInfo], columns: list[str]) -> pa.Ta
     return pa.concat_tables(tables, promote_options="default")
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(root: Root, rel: str) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with _open(root, rel) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
 
 
-def verify_part(path: Path, expected_sha256: str | None, expected_rows: int | None) -> str | None:
-    """What is wrong with one Parquet part, or None when every byte and page checks out."""
-    if not path.is_file():
+def verify_part(root: Root, rel: str, expected_sha256: str | None, expected_rows: int | None) -> str | None:
+    """What is wrong with the part `rel`, or None when every byte and page checks out."""
+    if not _is_file(root, rel):
         return "the part is missing"
     if expected_sha256 is not None:
-        actual = sha256_of(path)
+        actual = sha256_of(root, rel)
         if actual != expected_sha256:
             return (
                 f"its sha256 is {actual[:12]}…, the manifest says {expected_sha256[:12]}…: "
                 "the file was changed or damaged"
             )
     try:
-        f = pq.ParquetFile(path, page_checksum_verification=True)
-        rows = 0
-        for batch in f.iter_batches(batch_size=65_536):
-            rows += batch.num_rows
+        if isinstance(root, str) and is_remote(root):
+            with _open(root, rel) as source:
+                rows = _rows_read(source)
+        else:  # a path: pyarrow reads the file itself, outside the GIL
+            rows = _rows_read(str(local_root(root) / rel))
     except (OSError, pa.ArrowException) as exc:
         return f"it cannot be read: {exc}"
     if expected_rows is not None and rows != expected_rows:
         return f"it holds {rows} rows, the manifest says {expected_rows}"
     return None
+
+
+def _rows_read(source: str | BinaryIO) -> int:
+    """Read every page of every column, checking page checksums; the rows read."""
+    rows = 0
+    for batch in pq.ParquetFile(source, page_checksum_verification=True).iter_batches(batch_size=65_536):
+        rows += batch.num_rows
+    return rows

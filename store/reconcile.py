@@ -29,8 +29,8 @@ from typing import Any
 
 import psutil
 
-from store.parts import MANIFESTS, atomic_write_bytes
-from store.repair import read_manifests, unlisted_committed
+from store.parts import MANIFESTS, atomic_write_bytes, read_manifests
+from store.repair import unlisted_committed
 
 FLOW_NAME = "baogao-ingest"
 LEASES = ".runs"
@@ -225,7 +225,7 @@ def sweep(warehouse_dir: Path, parquet_dir: Path, grace: float, now: float | Non
         committed = read_manifests(parquet_dir)
         # Parts of a committed run missing from its manifest are damage for `baogao repair`,
         # not leftovers: deleting them would lose their documents for good.
-        listed = {p.path for m in committed for p in m.parts or []} | set(unlisted_committed(parquet_dir, committed))
+        listed = {p.path for m in committed for p in m.parts} | set(unlisted_committed(parquet_dir, committed))
         for table_dir in sorted(parquet_dir.iterdir()):
             if not table_dir.is_dir() or table_dir.name == MANIFESTS:
                 continue

@@ -14,12 +14,11 @@ still leaves lost is read again from its inputs by `baogao repair` (flows/repair
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -27,7 +26,18 @@ from typing import TypeVar
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from store.parts import MANIFESTS, PartInfo, atomic_write_bytes, parts_of, sha256_of, verify_part
+from store.parts import (
+    MANIFESTS,
+    Manifest,
+    PartInfo,
+    Root,
+    list_files,
+    parts_of,
+    read_manifests,
+    sha256_of,
+    verify_part,
+    write_manifest,
+)
 from store.state import forget_state, held_documents, ledger_rows
 from transforms.ledger import build_state
 
@@ -36,37 +46,6 @@ _T = TypeVar("_T")
 QUARANTINE = "quarantine"
 # part-<run id>-<batch>.parquet; a run id is a UTC time and a random suffix (flows/ingest.py).
 PART_NAME = re.compile(r"^part-(?P<run>\d{8}T\d{6}-[0-9a-f]+)-(?P<batch>[^.]+)\.parquet$")
-_VERSION = re.compile(r'"transform_version"\s*:\s*"([^"]*)"')
-
-
-@dataclass
-class Manifest:
-    path: Path
-    run_id: str
-    transform_version: str | None
-    parts: list[PartInfo] | None  # None when the file cannot be read
-    error: str | None = None
-
-    @property
-    def completed(self) -> bool:
-        """A run that committed its data: its ledger part is listed (a failed run lists only its
-        runs row, and its data parts are leftovers)."""
-        return self.parts is not None and any(p.path.endswith("-ledger.parquet") for p in self.parts)
-
-
-def read_manifests(parquet_dir: Path) -> list[Manifest]:
-    out: list[Manifest] = []
-    folder = parquet_dir / MANIFESTS
-    for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            data = json.loads(f.read_text(encoding="utf-8"))
-            parts = [PartInfo(**p) for p in data["parts"]]
-            out.append(Manifest(f, str(data["run_id"]), data.get("transform_version"), parts))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raw = f.read_bytes().decode("utf-8", "replace") if f.is_file() else ""
-            version = _VERSION.search(raw)
-            out.append(Manifest(f, f.stem, version.group(1) if version else None, None, f"{type(exc).__name__}: {exc}"))
-    return out
 
 
 def run_of(name: str) -> str | None:
@@ -79,35 +58,25 @@ def batch_of(name: str) -> tuple[str, str] | None:
     return (m.group("run"), m.group("batch")) if m else None
 
 
-def parts_on_disk(parquet_dir: Path) -> list[str]:
+def parts_on_disk(root: Root) -> list[str]:
     """Every part file under the tree (relative posix paths), listed or not."""
-    if not parquet_dir.is_dir():
-        return []
-    return sorted(
-        f.relative_to(parquet_dir).as_posix()
-        for f in parquet_dir.glob("*/part-*.parquet")
-        if f.parent.name != MANIFESTS and f.is_file()
-    )
+    return [rel for rel in list_files(root, "*/part-*.parquet") if not rel.startswith(f"{MANIFESTS}/")]
 
 
-def unlisted_committed(parquet_dir: Path, manifests: list[Manifest]) -> list[str]:
+def unlisted_committed(root: Root, manifests: list[Manifest]) -> list[str]:
     """Parts on disk of runs that committed their data, which no manifest lists: entries taken
     out of a manifest, or a manifest that cannot be read."""
-    committed = {m.run_id for m in manifests if m.completed or m.parts is None}
-    listed = {p.path for m in manifests for p in m.parts or []}
-    return [
-        rel for rel in parts_on_disk(parquet_dir) if rel not in listed and run_of(rel.rsplit("/", 1)[-1]) in committed
-    ]
+    committed = {m.run_id for m in manifests if m.completed or m.error is not None}
+    listed = {p.path for m in manifests for p in m.parts}
+    return [rel for rel in parts_on_disk(root) if rel not in listed and run_of(rel.rsplit("/", 1)[-1]) in committed]
 
 
 def part_info(parquet_dir: Path, rel: str) -> PartInfo | None:
     """A PartInfo for a part file as it is now, or None when it is not a readable Parquet file."""
-    path = parquet_dir / rel
-    if verify_part(path, None, None) is not None:
+    if verify_part(parquet_dir, rel, None, None) is not None:
         return None
-    return PartInfo(
-        table=rel.split("/", 1)[0], path=rel, rows=pq.ParquetFile(path).metadata.num_rows, sha256=sha256_of(path)
-    )
+    rows = pq.ParquetFile(parquet_dir / rel).metadata.num_rows
+    return PartInfo(table=rel.split("/", 1)[0], path=rel, rows=rows, sha256=sha256_of(parquet_dir, rel))
 
 
 def _each_readable(parts: list[PartInfo], read: Callable[[list[PartInfo]], _T]) -> Iterator[_T]:
@@ -120,15 +89,15 @@ def _each_readable(parts: list[PartInfo], read: Callable[[list[PartInfo]], _T]) 
             continue
 
 
-def lost_documents(parquet_dir: Path, manifests: list[Manifest] | None = None) -> dict[str, list[str]]:
+def lost_documents(root: Root, manifests: list[Manifest] | None = None) -> dict[str, list[str]]:
     """doc_id -> the inputs mapping to it, for every document in force by the ledger that no
     listed documents part on disk holds."""
-    manifests = read_manifests(parquet_dir) if manifests is None else manifests
-    parts = [p for m in manifests for p in m.parts or []]
+    manifests = read_manifests(root) if manifests is None else manifests
+    parts = [p for m in manifests for p in m.parts]
     ledger = parts_of(parts, "ingest_log")
-    state = build_state([t for rows in _each_readable(ledger, partial(ledger_rows, parquet_dir)) for t in rows], [])
+    state = build_state([t for rows in _each_readable(ledger, partial(ledger_rows, root)) for t in rows], [])
     documents = parts_of(parts, "documents")
-    present = set().union(*_each_readable(documents, partial(held_documents, parquet_dir)))
+    present = set().union(*_each_readable(documents, partial(held_documents, root)))
     lost: dict[str, list[str]] = {}
     for uri, mapping in sorted(state.mappings.items()):
         if mapping.doc_id not in present:
@@ -151,15 +120,6 @@ def _quarantine(warehouse_dir: Path, path: Path, stamp: str) -> str:
     return target.relative_to(warehouse_dir).as_posix()
 
 
-def _write_manifest(m: Manifest, parts: list[PartInfo]) -> None:
-    data = {
-        "run_id": m.run_id,
-        "transform_version": m.transform_version,
-        "parts": [p.__dict__ for p in sorted(parts, key=lambda p: p.path)],
-    }
-    atomic_write_bytes(m.path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
-
-
 def mend(warehouse_dir: Path, parquet_dir: Path) -> Mended:
     """Make the manifests list exactly the sound parts of committed runs (see the module
     docstring). Call under the writer lock."""
@@ -168,11 +128,11 @@ def mend(warehouse_dir: Path, parquet_dir: Path) -> Mended:
     manifests = read_manifests(parquet_dir)
     unlisted = unlisted_committed(parquet_dir, manifests)
     for m in manifests:
-        before = list(m.parts or [])
-        parts = list(before)
-        if m.parts is None:  # rebuilt from the run's parts on disk; the damaged file kept
-            out.quarantined.append(_quarantine(warehouse_dir, m.path, stamp))
-            out.manifests_rewritten.append(m.path.name)
+        name = m.rel.rsplit("/", 1)[-1]
+        parts = list(m.parts)
+        if m.error is not None:  # rebuilt from the run's parts on disk; the damaged file kept
+            out.quarantined.append(_quarantine(warehouse_dir, parquet_dir / m.rel, stamp))
+            out.manifests_rewritten.append(name)
         for rel in unlisted:
             if run_of(rel.rsplit("/", 1)[-1]) == m.run_id and (info := part_info(parquet_dir, rel)) is not None:
                 parts.append(info)
@@ -180,7 +140,7 @@ def mend(warehouse_dir: Path, parquet_dir: Path) -> Mended:
         bad_batches = {
             batch_of(p.path.rsplit("/", 1)[-1])
             for p in parts
-            if verify_part(parquet_dir / p.path, p.sha256, p.rows) is not None
+            if verify_part(parquet_dir, p.path, p.sha256, p.rows) is not None
         }
         for p in [p for p in parts if batch_of(p.path.rsplit("/", 1)[-1]) in bad_batches]:
             if p.table in ("ingest_log", "runs"):
@@ -189,10 +149,10 @@ def mend(warehouse_dir: Path, parquet_dir: Path) -> Mended:
             parts.remove(p)
             if (parquet_dir / p.path).exists():
                 out.quarantined.append(_quarantine(warehouse_dir, parquet_dir / p.path, stamp))
-        if m.parts is None or parts != before:
-            _write_manifest(m, parts)
-            if m.path.name not in out.manifests_rewritten:
-                out.manifests_rewritten.append(m.path.name)
+        if m.error is not None or parts != m.parts:
+            write_manifest(parquet_dir, replace(m, parts=parts, error=None))
+            if name not in out.manifests_rewritten:
+                out.manifests_rewritten.append(name)
     if out.manifests_rewritten:
         forget_caches(warehouse_dir)
     return out

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from store.parts import (
-    CommittedRun,
+    Manifest,
     PartInfo,
     Root,
     atomic_write_bytes,
@@ -120,6 +120,6 @@ def ledger_rows(root: Root, parts: list[PartInfo]) -> list[LogTuple]:
     return list(zip(*(log.column(c).to_pylist() for c in LOG_TUPLE_COLUMNS), strict=True))
 
 
-def _current_runs(runs: list[CommittedRun], version: str) -> set[str]:
+def _current_runs(runs: list[Manifest], version: str) -> set[str]:
     """Runs whose documents were made by the transforms of `version` (each run's manifest says)."""
     return {run.run_id for run in runs if run.transform_version == version}

@@ -13,6 +13,7 @@ Parts no manifest lists are reported as leftovers of interrupted runs, not as da
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from store.parts import MANIFESTS, verify_part
-from store.repair import lost_documents, read_manifests, unlisted_committed
+from store.parts import MANIFESTS, Root, is_remote, list_files, local_root, part_url, read_manifests, verify_part
+from store.repair import lost_documents, unlisted_committed
 
 # A damaged block surfaces as duckdb.Error, or as OSError when rows stream out through Arrow.
 _READ_ERRORS = (duckdb.Error, OSError, pa.ArrowException)
@@ -45,6 +46,8 @@ class Report:
     parts_checked: int = 0
     rows_checked: int = 0
     tables_checked: int = 0
+    manifests: int = 0  # manifests found in the Parquet tree, readable or not
+    published_runs: int = 0  # rows of the database's runs table
     problems: list[Problem] = field(default_factory=list)
     leftovers: list[str] = field(default_factory=list)  # uncommitted parts and temp files
 
@@ -57,55 +60,58 @@ def _rel(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
 
 
-def verify_parquet(parquet_dir: Path, out: Report, base: Path) -> None:
-    manifests = read_manifests(parquet_dir)
+def _where(root: Root, rel: str, base: Path) -> str:
+    """A file of the Parquet tree as a person finds it: its URL, or its path in the warehouse folder."""
+    return part_url(root, rel) if is_remote(root) else _rel(local_root(root) / rel, base)
+
+
+def verify_parquet(root: Root, out: Report, base: Path) -> None:
+    manifests = read_manifests(root)
+    out.manifests = len(manifests)
     for m in manifests:
         if m.error is not None:
             out.problems.append(
                 Problem(
-                    _rel(m.path, base),
+                    _where(root, m.rel, base),
                     f"the manifest cannot be read ({m.error}); "
                     "without it the run's parts are not part of the warehouse",
                     REPAIR + " (it rewrites the manifest from the run's parts on disk)",
                 )
             )
-    parts = [p for m in manifests for p in m.parts or []]
     listed = set()
-    for p in parts:
+    for p in (p for m in manifests for p in m.parts):
         listed.add(p.path)
-        path = parquet_dir / p.path
-        problem = verify_part(path, p.sha256, p.rows)
+        problem = verify_part(root, p.path, p.sha256, p.rows)
         out.parts_checked += 1
         out.rows_checked += p.rows
         if problem is not None:
-            out.problems.append(Problem(_rel(path, base), problem, REPAIR))
-    stray = set(unlisted_committed(parquet_dir, manifests))
+            out.problems.append(Problem(_where(root, p.path, base), problem, REPAIR))
+    stray = set(unlisted_committed(root, manifests))
     for rel in sorted(stray):
         out.problems.append(
             Problem(
-                _rel(parquet_dir / rel, base),
+                _where(root, rel, base),
                 "a part of a committed run that its manifest does not list (entries taken out of the manifest?): "
                 "its rows are missing from the warehouse, and the next ingest would sweep it away as a leftover",
                 REPAIR,
             )
         )
-    lost = lost_documents(parquet_dir, manifests) if parquet_dir.is_dir() else {}
+    lost = lost_documents(root, manifests)
     if lost:
         uris = sorted(u for us in lost.values() for u in us)
         out.problems.append(
             Problem(
-                _rel(parquet_dir, base),
+                _where(root, "", base).rstrip("/"),
                 f"{len(lost)} document(s) the ledger holds as loaded are in no Parquet part the manifests list "
                 f"(inputs: {', '.join(uris[:3])}{', …' if len(uris) > 3 else ''})",
                 REPAIR,
             )
         )
-    for f in sorted(parquet_dir.glob("*/*")) if parquet_dir.is_dir() else []:
-        rel = f.relative_to(parquet_dir).as_posix()
-        if f.parent.name == MANIFESTS or rel in stray:
+    for rel in list_files(root, "*/*"):
+        if rel.startswith(f"{MANIFESTS}/") or rel in stray:
             continue
-        if (f.suffix == ".parquet" and rel not in listed) or f.name.endswith(".tmp"):
-            out.leftovers.append(_rel(f, base))
+        if (rel.endswith(".parquet") and rel not in listed) or rel.endswith(".tmp"):
+            out.leftovers.append(_where(root, rel, base))
 
 
 # What DuckDB says when a file is damaged, and what it means.
@@ -184,14 +190,28 @@ def verify_database(path: Path, out: Report, base: Path) -> None:
                 out.problems.append(
                     Problem(f"{where} table {table}", f"{classify_db_error(str(exc))[1]}: {exc}", REBUILD)
                 )
+        if "runs" in tables:
+            with contextlib.suppress(*_READ_ERRORS):  # a damaged table is reported above
+                out.published_runs = int(con.execute("select count(*) from runs").fetchall()[0][0])
     finally:
         con.close()
 
 
-def verify(warehouse_dir: Path, parquet_dir: Path | None = None, database: Path | None = None) -> Report:
-    """Scrub the warehouse folder: every committed Parquet part and the published database."""
+def verify(warehouse_dir: Path, parquet_root: Root | None = None, database: Path | None = None) -> Report:
+    """Scrub the warehouse: every committed Parquet part (in `parquet_root`, a folder or an fsspec
+    URL; by default the warehouse folder's parquet/) and the published database."""
     out = Report()
-    parquet_dir = parquet_dir or warehouse_dir / "parquet"
-    verify_parquet(parquet_dir, out, warehouse_dir)
+    root = warehouse_dir / "parquet" if parquet_root is None else parquet_root
+    verify_parquet(root, out, warehouse_dir)
     verify_database(database or warehouse_dir / "warehouse.duckdb", out, warehouse_dir)
+    if out.published_runs and not out.manifests:  # checking nothing is not "no damage"
+        out.problems.append(
+            Problem(
+                _where(root, "", warehouse_dir).rstrip("/"),
+                f"the database was published from {out.published_runs} run(s), but this Parquet tree holds no "
+                "manifest, so none of the warehouse's parts were checked",
+                "if the warehouse was ingested with --parquet-url, pass the same URL to verify; if the tree is "
+                "lost, keep warehouse.duckdb (the only copy left) and do not run `baogao rebuild`",
+            )
+        )
     return out

@@ -15,6 +15,7 @@ import pytest
 from flows.ingest import run_ingest
 from flows.settings import Settings
 from store.parts import committed_parts, filesystem
+from store.verify import verify
 from tests.conftest import CPPCC, NATIONAL
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
@@ -132,6 +133,8 @@ def test_a_dask_cluster_with_parquet_on_s3_builds_the_same_warehouse_as_the_defa
     # The Parquet tree is on S3, not beside the warehouse, and the batches ran on the cluster.
     assert not (tmp_path / "dask" / "parquet").exists()
     assert {p.table for p in committed_parts(s3)} >= {"documents", "sentences", "ingest_log", "runs"}
+    scrub = verify(tmp_path / "dask", s3)
+    assert scrub.ok and scrub.parts_checked == len(committed_parts(s3)), scrub.problems
     assert cluster_task_prefixes(cluster) >= {"transform_here"}
     # A second run on the cluster reads the ledger back from S3 and finds nothing to do.
     again = run_ingest(dask_settings)

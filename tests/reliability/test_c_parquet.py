@@ -229,9 +229,9 @@ def test_23_a_damaged_part_is_named_by_verify_and_an_unlisted_one_is_never_read(
     path = tmp_path / part.path
     path.write_bytes(CORRUPTIONS[kind](path.read_bytes()))
     tally("faults injected: damaged part")
-    problem = verify_part(path, part.sha256, part.rows)
+    problem = verify_part(tmp_path, part.path, part.sha256, part.rows)
     assert problem is not None and ("sha256" in problem or "cannot be read" in problem)
-    assert verify_part(path, None, part.rows) is not None  # even without the manifest's hash
+    assert verify_part(tmp_path, part.path, None, part.rows) is not None  # even without the manifest's hash
     # A damaged file that no manifest lists is invisible to the loader (it reads listed parts only).
     warehouse = tmp_path / "w"
     shutil.copytree(published, warehouse)
@@ -256,8 +256,8 @@ def test_24_silent_page_corruption_is_caught_by_the_scrub_while_duckdb_reads_on(
     except duckdb.Error as exc:
         duck_view = f"DuckDB failed: {exc}"
     assert "DuckDB" in duck_view  # whichever it does, the scrub must name the part:
-    assert "sha256" in (verify_part(path, part.sha256, part.rows) or "")
-    assert "cannot be read" in (verify_part(path, None, None) or "")  # page CRC alone catches it
+    assert "sha256" in (verify_part(tmp_path, part.path, part.sha256, part.rows) or "")
+    assert "cannot be read" in (verify_part(tmp_path, part.path, None, None) or "")  # page CRC alone catches it
 
 
 def test_25_a_part_with_a_drifted_schema_is_refused_naming_the_column(tmp_path: Path) -> None:
