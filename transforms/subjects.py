@@ -207,6 +207,20 @@ def _verb_word(toks: Sequence[Token], k: int, floor: int) -> str:
     return word
 
 
+def _in_event_clause(toks: Sequence[Token], j: int, floor: int, event_at: int) -> bool:
+    """A verb or adverb right before the event verb counted in people (新增+就业, 转移+就业, 再+就业)
+    with a noun before it: the noun is the subject of the event, the verb part of what is done, so
+    the phrase is the whole clause (城镇新增就业, 农村劳动力转移就业), not an action on a noun."""
+    return (
+        event_at == j + 1
+        and toks[event_at].tag == "v"
+        and (toks[j].tag == "d" or (toks[j].tag in _VERB and toks[j].word not in _LINK))
+        and j > 0
+        and toks[j - 1].start >= floor
+        and toks[j - 1].tag.startswith("n")
+    )
+
+
 def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tuple[int, int, str | None, str | None]:
     """(first, last) token indexes of the noun phrase that ends at token j, the verb that governs
     it (where the walk stopped) and the event verb the phrase consists of, if it is one
@@ -218,6 +232,8 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
     event_only = False  # an event counted in money or people (让利1.5万亿元): taken alone
     verb: str | None = None
     event_word: str | None = None
+    event_at = -1  # index of the event verb the phrase ends in
+    clause_verb: str | None = None  # the verb inside such a phrase (城镇新增就业 → 新增)
     skipped: str | None = None  # a governing verb right before the number, its subject before it
     while j >= 0 and toks[j].start >= floor:
         tok = toks[j]
@@ -242,6 +258,10 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
                 break
             relative = relative or tok.word == "的"
             conjunct = conjunct or tok.word == "等"
+        elif _in_event_clause(toks, j, floor, event_at):
+            # 城镇新增就业, 下岗失业人员再就业: the people counted are the subject of a clause
+            if tok.tag in _VERB and clause_verb is None:
+                clause_verb = _verb_word(toks, j, floor)
         elif tok.tag == "m" or tok.word in _STOCK or tok.word in _LINK:
             break
         elif (
@@ -278,7 +298,7 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
                     last = j
                     continue
                 head_seen = True  # 委员视察6次, 发言53人次, 让利1.5万亿元: the thing done
-                event_word = tok.word
+                event_word, event_at = tok.word, j
                 event_only = event == "alone"
             elif conjunct or (relative and j + 1 <= last and toks[j + 1].word == "的"):
                 relative = False
@@ -315,7 +335,7 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
             and toks[k].word not in _LINK
         ):
             verb = _verb_word(toks, k, floor)
-    return first, last, verb, event_word
+    return first, last, verb or clause_verb, event_word
 
 
 def _verb_left(toks: Sequence[Token], j: int, floor: int) -> str | None:

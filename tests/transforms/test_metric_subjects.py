@@ -82,6 +82,11 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
         ("开展专项监督、委员视察52次", [("52次", "专项监督、委员视察", "视察", "开展")]),
         # passive: the verb is the agent's action
         ("43条对策建议被相关部门采纳落实", [("43条", "对策建议", "建议", "采纳")]),
+        # people counted by what they did: a verb with its subject before the event is one clause
+        (
+            "城镇新增就业1100万人以上、农村劳动力转移就业800万人",
+            [("1100万人以上", "城镇新增就业", "就业", "新增"), ("800万人", "农村劳动力转移就业", "就业", "转移")],
+        ),
         # a comparison between the phrase and the number is skipped
         ("委员履职平均分比去年提高7.5%", [("7.5%", "委员履职平均分", "平均分", "提高")]),
     ],
@@ -244,14 +249,9 @@ def _close(got: str, want: str) -> bool:
 # id → what the extractor gives instead of the reader's phrase
 KNOWN_HELDOUT_MISSES: dict[str, dict[int, str | None]] = {
     "heldout.csv": {
-        1: "就业",
-        4: "就业",
         14: "小麦、稻谷最低收购价",
         22: None,
-        34: "就业",
         36: "补助资金",
-        37: "就业",
-        40: "就业",
         42: "集中力量",
         45: "增加",
         50: "集中力量",
@@ -263,7 +263,6 @@ KNOWN_HELDOUT_MISSES: dict[str, dict[int, str | None]] = {
     "heldout2.csv": {
         3: None,
         5: "受过高等教育",
-        11: "就业",
         12: "任务顺利完成",
         13: "支出",
         16: "泊位",
