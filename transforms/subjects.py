@@ -258,6 +258,8 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
                 break
             relative = relative or tok.word == "的"
             conjunct = conjunct or tok.word == "等"
+        elif not head_seen and tok.tag in _VERB and j > 0 and toks[j - 1].word == "的" and toks[j - 1].start >= floor:
+            head_seen = True  # 用于“三农”的支出: after 的 a verb is the noun the clause describes
         elif _in_event_clause(toks, j, floor, event_at):
             # 城镇新增就业, 下岗失业人员再就业: the people counted are the subject of a clause
             if tok.tag in _VERB and clause_verb is None:
