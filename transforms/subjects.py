@@ -98,6 +98,8 @@ _LINK = frozenset(
      "要", "将", "应", "能", "可", "需", "须", "必须", "力争", "争取", "确保", "预计", "拟", "定为", "确定为",
      "共有", "计"}
 )  # fmt: skip
+# Links that say the phrase before them amounts to the number (吞吐量超2400万标准箱).
+_COPULAS = frozenset({"达", "达到", "为", "是", "超", "超过", "突破", "逾", "多达"})
 _TAIL_VERBS = frozenset({"达", "达到", "为", "占", "保持", "突破", "持续保持", "继续保持"})
 _TAIL_TAGS = ("d", "p", "ul", "f", "m")
 # The measure words that count times or occasions: the thing done is what they count (委员视察6次).
@@ -492,7 +494,7 @@ def find_subject(
     # the tail between the phrase and the number
     j = n_before - 1
     tail_verb: str | None = None
-    change = share = stock = compared = each = False
+    change = share = stock = compared = each = linked = False
     while j >= 0 and toks[j].start >= clause_floor:
         tok = toks[j]
         if not tok.word.strip():
@@ -520,6 +522,7 @@ def find_subject(
             compared = compared or tok.word in ("比", "由", "从", "较", "比上年", "同比")
             each = each or tok.word == "分别"
             stock = stock or tok.word in _STOCK
+            linked = linked or tok.word in _COPULAS
             if tail_verb is None and (tok.word in _CHANGE or tok.word in _TAIL_VERBS):
                 tail_verb = tok.word[-2:] if tok.word in ("持续保持", "继续保持") else tok.word
             j -= 1
@@ -552,6 +555,8 @@ def find_subject(
                 compared=compared,
                 each=each,
             )
+    # 吞吐量超2400万标准箱: a subject linked to the amount is what it is; the noun after is its unit
+    counts = counts and not (linked and before_what and unit not in _OBJECT_COUNTERS and unit not in COUNTERS)
     if has_after and (counts or before_what == "" or (event_word is not None and before_what == event_word)):
         a_first, a_last = _phrase_after(toks, first_after)
         if a_first <= a_last:
