@@ -372,6 +372,13 @@ def _phrase_after(toks: Sequence[Token], j: int) -> tuple[int, int]:
             k = end + 1
             last, seen_noun = end, True
             continue
+        if tok.tag == "m" and not seen_noun:
+            q = k
+            while q < len(toks) and toks[q].tag == "m":
+                q += 1
+            if q + 1 < len(toks) and toks[q].tag == "q" and _nominal(toks[q + 1]):
+                k = q + 1  # 6个万亿级产业, 2台百万千瓦机组: a number and measure word that qualify the noun
+                continue
         if tok.tag == "m" or tok.word in ("的", "等") or tok.word in _NOT_IN_PHRASE:
             break
         if tok.word in _COORD and k + 1 < len(toks) and _nominal(toks[k + 1]) and seen_noun:
