@@ -357,9 +357,32 @@ def _verb_left(toks: Sequence[Token], j: int, floor: int) -> str | None:
     return None
 
 
-def _phrase_after(toks: Sequence[Token], j: int) -> tuple[int, int]:
+def _relative_clause_end(toks: Sequence[Token], j: int) -> int | None:
+    """Index of the 的 that ends a relative clause opening at token j: a verb with its objects,
+    coordinated or not (受过高等教育和有专业技能的), then a noun; None when toks[j:] is none."""
+    if j >= len(toks) or toks[j].tag not in _VERB or toks[j].word in _LINK:
+        return None  # 60万无电地区人口的用电问题: a noun first is what is counted, 的 starts what it has
+    has_verb = False
+    for k in range(j, min(len(toks), j + 12)):
+        tok = toks[k]
+        if tok.word == "的":
+            return k if has_verb and k + 1 < len(toks) and _nominal(toks[k + 1]) else None
+        if tok.tag in _VERB:
+            has_verb = True
+        elif not (_nominal(tok) or tok.word in _COORD or tok.tag in ("d", "p", "f")):
+            return None
+    return None
+
+
+def _phrase_after(toks: Sequence[Token], j: int, relative: bool = False) -> tuple[int, int]:
     """(first, last) indexes of the noun phrase that starts at token j (6个委员调研小组提出 …,
-    7个学习座谈小组): modifiers, verbs among them, then nouns; it ends on a noun."""
+    7个学习座谈小组): modifiers, verbs among them, then nouns; it ends on a noun. A relative clause
+    (1亿多受过高等教育和有专业技能的人才) is taken with the noun after its 的."""
+    de = _relative_clause_end(toks, j) if relative else None
+    if de is not None:
+        _, last = _phrase_after(toks, de + 1)
+        if last > de:
+            return j, last
     first = k = j
     last = j - 1
     seen_noun = False
@@ -565,7 +588,8 @@ def find_subject(
     # 吞吐量超2400万标准箱: a subject linked to the amount is what it is; the noun after is its unit
     counts = counts and not (linked and before_what and unit not in _OBJECT_COUNTERS and unit not in COUNTERS)
     if has_after and (counts or before_what == "" or (event_word is not None and before_what == event_word)):
-        a_first, a_last = _phrase_after(toks, first_after)
+        # 1亿人居住的棚户区: a counter of people names what it counts, a clause after it says more
+        a_first, a_last = _phrase_after(toks, first_after, relative=unit not in COUNTERS)
         if a_first <= a_last:
             a_verb = _verb_after(toks, a_last + 1)
             return Subject(
