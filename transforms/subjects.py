@@ -100,7 +100,7 @@ _LINK = frozenset(
 )  # fmt: skip
 # Links that say the phrase before them amounts to the number (吞吐量超2400万标准箱).
 _COPULAS = frozenset({"达", "达到", "为", "是", "超", "超过", "突破", "逾", "多达"})
-_TAIL_VERBS = frozenset({"达", "达到", "为", "占", "保持", "突破", "持续保持", "继续保持"})
+_TAIL_VERBS = frozenset({"达", "达到", "为", "占", "保持", "突破", "超", "超过", "持续保持", "继续保持"})
 _TAIL_TAGS = ("d", "p", "ul", "f", "m")
 # The measure words that count times or occasions: the thing done is what they count (委员视察6次).
 COUNTERS = frozenset(
@@ -115,6 +115,8 @@ _OBJECT_COUNTERS = frozenset(
 )  # fmt: skip
 # Words that end a phrase without being part of what is counted.
 _TRIM_END = frozenset({"数量", "总量", "总数", "人数", "规模", "目标", "调控目标", "预期目标"})
+# Adverbs of degree that jieba tags as nouns without HMM (基本/n 建成): before a verb they modify it.
+_ADVERBIAL_NOUNS = frozenset({"基本", "实际", "全部", "总体", "整体", "初步"})
 # Words after the counted noun that say how many of it, not what it is (52个贫困县全部摘帽).
 _NOT_IN_PHRASE = frozenset({"全部", "全都", "均", "都", "共", "已", "已经", "全"})
 _PASSIVE = frozenset({"被", "得到", "受到", "获得", "经"})
@@ -223,6 +225,35 @@ def _in_event_clause(toks: Sequence[Token], j: int, floor: int, event_at: int) -
     )
 
 
+def _topic_before(toks: Sequence[Token], j: int, floor: int) -> tuple[int, int] | None:
+    """Indexes of the noun before the verb at j (or before the verb before it) and of the thing's
+    last token (the noun, or the verb that names the work: 改造 of 改造开工) when the clause is
+    topic, action, count (城中村改造8.8万套, 棚户区住房改造开工601万套): the noun is the thing the
+    count is of. An organization, a person or a pronoun there is the agent (市政协采用110篇, 我省
+    建成…), and what it counts is said elsewhere."""
+    k = j - 1
+    if k >= 0 and toks[k].start >= floor and toks[k].tag in _VERB and toks[k].word not in _LINK:
+        k -= 1  # 改造+开工: the first verb names the work, part of the thing
+        last = k + 1
+    elif k >= 0 and toks[k].word in _ADVERBIAL_NOUNS:
+        k -= 1
+        last = k
+    else:
+        last = k
+    if k < 0 or toks[k].start < floor:
+        return None
+    tag = toks[k].tag
+    nominal = (tag.startswith("n") and tag not in ("nt", "nr", "nrt", "nrfg")) or tag == "vn"
+    return (k, last) if nominal else None
+
+
+def _count_ends_clause(toks: Sequence[Token], k: int) -> bool:
+    """No noun follows the count at token k (…改造8.8万套，): the count's thing is not after it."""
+    while k < len(toks) and (toks[k].tag in ("m", "q", "f") or toks[k].word in ("余", "多")):
+        k += 1  # the rest of the quantity (万套, 以上)
+    return k >= len(toks) or toks[k].tag == "x" or toks[k].tag in _VERB
+
+
 def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tuple[int, int, str | None, str | None]:
     """(first, last) token indexes of the noun phrase that ends at token j, the verb that governs
     it (where the walk stopped) and the event verb the phrase consists of, if it is one
@@ -235,6 +266,7 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
     verb: str | None = None
     event_word: str | None = None
     event_at = -1  # index of the event verb the phrase ends in
+    topic_verb: str | None = None  # the verb after the phrase, when it is a topic before it
     clause_verb: str | None = None  # the verb inside such a phrase (城镇新增就业 → 新增)
     skipped: str | None = None  # a governing verb right before the number, its subject before it
     while j >= 0 and toks[j].start >= floor:
@@ -295,7 +327,13 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
                 left_verb = j > 0 and toks[j - 1].start >= floor and toks[j - 1].tag in (*_VERB, "zg")
                 if event == "none" and (governing or tok.word in GOVERNING_VERBS or left_verb):
                     verb = _verb_word(toks, j, floor)  # 已解决12个, 市政协采用110篇: it governs the number
-                    break
+                    topic = _topic_before(toks, j, floor)
+                    if topic is None or j != last or not _count_ends_clause(toks, last + 1):
+                        break
+                    # 城中村改造8.8万套, 棚户区住房改造开工601万套: the thing and what was done to it
+                    head_seen, topic_verb = True, verb
+                    j, last = topic
+                    continue
                 if tok.word in GOVERNING_VERBS and skipped is None and not (j > 0 and toks[j - 1].tag in _VERB):
                     skipped = _verb_word(toks, j, floor)  # 中央预算投资安排150亿元: the subject is before it
                     j -= 1
@@ -315,6 +353,8 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
             break
         j -= 1
     first = j + 1
+    if topic_verb and any(t.word == "等" or t.word.startswith("《") for t in toks[first : last + 1]):
+        return last + 1, last, topic_verb, None  # 《人民政协报》…等媒体刊发14篇: named examples are who acted
     if verb is not None and verb != toks[j].word and j + 1 <= last and verb == toks[j].word + toks[j + 1].word:
         first = j + 2  # 助+解: the verb took the next piece
     # a phrase starts with what it names, not with a coordinator, 的, 等 or a time word
@@ -553,7 +593,9 @@ def find_subject(
             each = each or tok.word == "分别"
             stock = stock or tok.word in _STOCK
             linked = linked or tok.word in _COPULAS
-            if tail_verb is None and (tok.word in _CHANGE or tok.word in _TAIL_VERBS):
+            if tok.word in _CHANGE and tail_verb in _COPULAS:
+                tail_verb = tok.word  # 年均增长超过7%: the change is the action, the link its degree
+            elif tail_verb is None and (tok.word in _CHANGE or tok.word in _TAIL_VERBS):
                 tail_verb = tok.word[-2:] if tok.word in ("持续保持", "继续保持") else tok.word
             j -= 1
             continue
@@ -609,7 +651,15 @@ def find_subject(
     if before_what:
         head = _head(toks, first, last, words)
         return Subject(
-            before_what, head, verb or event_word or tail_verb, True, change, share, stock, compared=compared, each=each
+            before_what,
+            head,
+            verb or event_word or tail_verb,
+            True,
+            change,
+            share,
+            stock,
+            compared=compared,
+            each=each,
         )
     if counts and has_after and _verb(toks[first_after]):
         w = toks[first_after].word  # 3.58亿人参保: the people who did it

@@ -87,6 +87,20 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
             "城镇新增就业1100万人以上、农村劳动力转移就业800万人",
             [("1100万人以上", "城镇新增就业", "就业", "新增"), ("800万人", "农村劳动力转移就业", "就业", "转移")],
         ),
+        # after 的 a verb is the noun the clause describes
+        ("中央财政用于“三农”的支出达到2975亿元", [("2975亿元", "中央财政用于“三农”的支出", "支出", "达到")]),
+        # a subject linked to a bare amount is what it is; the noun after it is its unit
+        ("吞吐量超2400万标准箱", [("2400万", "吞吐量", "吞吐量", "超")]),
+        # a number and measure word that qualify the counted noun; a relative clause after a count
+        ("加快打造6个万亿级产业", [("6个", "万亿级产业", "产业", "打造")]),
+        ("1亿多受过高等教育和有专业技能的人才", [("1亿", "受过高等教育和有专业技能的人才", "人才", None)]),
+        # topic, action, count: the thing before the verb (an adverb jieba tags n is no topic);
+        # named examples before the verb are who acted
+        (
+            "城镇保障性安居工程住房基本建成772万套，棚户区住房改造开工601万套",
+            [("772万套", "城镇保障性安居工程住房", "住房", "建成"), ("601万套", "棚户区住房改造", "改造", "开工")],
+        ),
+        ("基本建成500万套", [("500万套", None, None, "建成")]),
         # a comparison between the phrase and the number is skipped
         ("委员履职平均分比去年提高7.5%", [("7.5%", "委员履职平均分", "平均分", "提高")]),
     ],
@@ -260,13 +274,11 @@ KNOWN_HELDOUT_MISSES: dict[str, dict[int, str | None]] = {
         70: "“一带一路”国家进出口贸易额",
     },
     "heldout2.csv": {
-        3: None,
         12: "任务顺利完成",
         16: "泊位",
         17: "农民的补助标准",
         30: "抽水蓄",
         33: "国家专精特新“小巨人”、单项冠军企业",
-        35: None,
         38: "店",
         43: "重点项目建成投产",
         44: "新登记文化和旅游经营主体",
@@ -280,7 +292,6 @@ KNOWN_HELDOUT_MISSES: dict[str, dict[int, str | None]] = {
         11: None,
         13: "全国",
         14: "银行",
-        18: None,
         23: "销售额",
         24: "纳税人",
         25: "人口",
