@@ -300,6 +300,15 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
                 clause_verb = _verb_word(toks, j, floor)
         elif tok.tag == "m" or tok.word in _STOCK or tok.word in _LINK:
             break
+        elif tok.word in ("以上", "以下") and head_seen and j > 0 and toks[j - 1].start >= floor:
+            # 万吨级以上泊位, 规模以上工业企业, 60岁以上人口: a bound that qualifies the noun
+            k = j - 1
+            while k >= 0 and toks[k].start >= floor and toks[k].tag in ("m", "q"):
+                k -= 1
+            if k < j - 1 and toks[k + 1].tag == "m":
+                j = k + 1  # the bound's number and measure word belong to the phrase
+            elif k < j - 1 or toks[j - 1].tag not in ("b", "n") or (j > 1 and toks[j - 2].tag in ("m", "q")):
+                break  # 十个职工以上的…企业: the bound counts something else
         elif (
             tok.tag == "f"
             and len(tok.word) == 1
@@ -449,6 +458,15 @@ def _phrase_after(toks: Sequence[Token], j: int, relative: bool = False) -> tupl
             continue
         if tok.tag in _VERB or tok.word in GOVERNING_VERBS:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if (
+                seen_noun
+                and len(tok.word) == 1
+                and nxt is not None
+                and nxt.tag.startswith("n")
+                and len(toks[k - 1].word) == 1
+            ):
+                k += 1  # 抽水蓄+能+项目, 综+试+区: one-character pieces jieba left apart are one word
+                continue
             if seen_noun:
                 break
             if nxt is None or not (_nominal(nxt) or nxt.tag in _VERB):
