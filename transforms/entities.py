@@ -936,6 +936,12 @@ def region_matches(
         if provinces or (len(cities) == 1 and tagged and (cities[0].short_name_standalone or not after_phrase)):
             found.append((start, end, provinces or cities))
             status.append(True)
+        elif tagged and len(name) >= 3 and len(candidates) == 1 and name[-1] not in _FEATURES:
+            # A short name of three characters or more that jieba reads as one name is no everyday
+            # word (格尔木, 二连浩特, 九寨沟, 石景山), when only one region goes by it; one ending
+            # in 江/河/湖/山/海 is as often the river or mountain (清水河, 武夷山).
+            found.append((start, end, candidates))
+            status.append(True)
         else:
             found.append((start, end, candidates))
             status.append(None)
@@ -959,6 +965,21 @@ def region_matches(
             for m in run:
                 status[m] = status[m] or True
         run = [k]
+    # A short name of a region the document also names in full (汶川 after 汶川县), on its own as
+    # a word jieba reads as a place.
+    named_in_full = {
+        r.code for (s, e, cands), st in zip(found, status, strict=True) if st for r in cands if r.name == text[s:e]
+    }
+    if named_in_full:
+        index_of = _TokenIndex(list(seg.starts))
+        for k, (start, end, candidates) in enumerate(found):
+            token = index_of.get(start)
+            if status[k] is not None or token is None or seg.tags[token] not in _NAME_TAGS:
+                continue
+            inside = tuple(r for r in candidates if r.code in named_in_full)
+            if len(inside) == 1:
+                found[k] = (start, end, inside)
+                status[k] = True
     # Support from neighbours: a region it lies in right before it, or a list of regions.
     changed = True
     while changed:

@@ -616,3 +616,19 @@ def test_an_airport_keeps_the_code_of_the_city_it_is_named_after() -> None:
 )
 def test_organizations_by_their_words(sentence: str, expected: list[str]) -> None:
     assert [name for _, name in mentions_in(sentence, "organization")] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a short name of three characters or more that jieba reads as a name, one region's only
+        ("加快格尔木、德令哈3座光热电站建设", [("格尔木", "格尔木市"), ("德令哈", "德令哈市")]),
+        # one ending in 河/山 is as often the river or the mountain
+        ("实施清水河、苦水河等综合治理", [("清水河", "清水河")]),
+        # a short name of a region the document names in full
+        ("在同德县调研。开工同德至兰州的公路", [("同德县", "同德县"), ("同德", "同德县"), ("兰州", "兰州市")]),
+        ("开工同德至兰州的公路", [("兰州", "兰州市")]),
+    ],
+)
+def test_short_names_that_read_as_places(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert mentions_in(sentence, "place", home="100000") == expected
