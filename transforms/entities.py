@@ -530,6 +530,12 @@ _KNOWN_ORGS = (
     "州人大",
     "县人大",
     "区人大",
+    "自治区党委",
+    "自治区政府",
+    "自治区人大常委会",
+    "自治区人大",
+    "自治区政协",
+    "自治区纪委",
     "省政协",
     "市政协",
     "州政协",
@@ -656,8 +662,9 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
                 break
             if starts[j] in heads or w in _SCOPE_HEADS or t == "nt":
                 head = starts[j]
-        # …中心 names a role as often as a body (上海建设科技创新中心, 香港国际金融中心).
-        if head is not None and suffix.group() != "中心":
+        # …中心 names a role as often as a body (上海建设科技创新中心, 香港国际金融中心), unless
+        # jieba's dictionary knows the word as an institution (交易中心 nt).
+        if head is not None and (suffix.group() != "中心" or tags[i] == "nt"):
             found.append((head, end))
     # A committee's short form: 发改委 (an abbreviation jieba knows), 卫健委, 提案委, 农业农村委.
     for i in [i for i, w in enumerate(words) if w.endswith("委")]:
@@ -678,12 +685,72 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
     found.extend(_named_company_spans(seg))
     found.extend(_dictionary_org_spans(seg, index))
     # 福州大学城, 厦门科学城: a university town or park is a place.
-    spans = [
-        Span("organization", s, e, organization_name(text[s:e]))
-        for s, e in found
-        if text[e : e + 1] not in ("城", "园")
-    ]
+    found = [(s, e) for s, e in found if text[e : e + 1] not in ("城", "园")]
+    found.extend(_listed_orgs(seg, found, region_spans))
+    spans = [Span("organization", s, e, organization_name(text[s:e])) for s, e in found]
     return spans + _abbreviation_spans(text, seg, spans)
+
+
+# Tags of a word in a name of a body in a list: an abbreviation, an institution, a proper noun,
+# a place, or a noun (中国银行, 兰州炼油厂); verbs, adverbs, adjectives and words jieba tags as a
+# person's name (大力支持 nr is one of its mistakes) are no part of it.
+_ORG_ITEM_TAGS = frozenset({"nt", "j", "nz", "ns"})
+_ORG_ITEM_OTHER_TAGS = frozenset({"n", "ng", "zg", "b", "l"})
+_LIST_ENDS = frozenset({"、", "等", "和", "及", "与", "）", ")"})
+
+
+def _listed_orgs(
+    seg: Segmentation, found: list[tuple[int, int]], region_spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The other items of a list (、) that holds a body found, where each is a name rather than
+    a kind or a place: its last word one jieba reads as a name, an abbreviation or an institution
+    (最高法, 友协), characters it could not join (中/铝), or a body's suffix (交通厅, 兰州炼油厂).
+    A common noun (工会, 中试平台) is a kind, a region (大庆, 香港) a place; an item must end the
+    list or be followed by another (、, 等, 和)."""
+    words, tags, starts = seg.words, seg.tags, seg.starts
+    index = _TokenIndex(list(starts))
+    taken = list(found) + list(region_spans)
+    out: list[tuple[int, int]] = []
+    todo = list(found)
+    seen = set(found)
+    while todo:
+        start, end = todo.pop()
+        for direction in (1, -1):
+            k = index.get(end) if direction == 1 else index.get(start)
+            if k is None:
+                continue
+            sep = k if direction == 1 else k - 1
+            if not 0 <= sep < len(words) or words[sep] != "、":
+                continue
+            item: list[int] = []
+            j = sep + direction
+            while 0 <= j < len(words) and _NAME_WORD.fullmatch(words[j]) and len(item) < 4:
+                if words[j] in _LIST_ENDS:
+                    break
+                item.append(j)
+                j += direction
+            edge = words[j] if 0 <= j < len(words) else "。"
+            if not item or not (edge in _LIST_ENDS or not _WORD_CHAR.match(edge[0])):
+                continue
+            item.sort()
+            span = (starts[item[0]], starts[item[-1] + 1])
+            length = span[1] - span[0]
+            cut = sum(len(words[m]) == 1 for m in item) >= 2
+            last, last_tag = words[item[-1]], tags[item[-1]]
+            named = last_tag in _ORG_ITEM_TAGS or cut or _ORG_SUFFIX.search(last) is not None
+            if (
+                not 2 <= length <= 8
+                or not named
+                or any(tags[m] not in _ORG_ITEM_TAGS | _ORG_ITEM_OTHER_TAGS and len(words[m]) > 1 for m in item)
+                or any(tags[m] in _FUNCTION_TAGS for m in item)
+                or any(span[0] < e and s < span[1] for s, e in taken)
+                or span in seen
+            ):
+                continue
+            seen.add(span)
+            out.append(span)
+            todo.append(span)
+    return out
 
 
 # A company or institution head written as a word of its own after its name (吉翼 公司, 中粮 集团).
@@ -1081,7 +1148,10 @@ def place_spans(
             # 数字中国, 美丽中国, 健康中国: a programme named after the country, not a mention of it.
             named = k > 0 and len(seg.words[k - 1]) == 2 and seg.tags[k - 1] in _SLOGAN_TAGS
             nxt = seg.words[k + 1] if k + 1 < len(seg.words) else "。"
-            if not (word == "中国" and named and (nxt in _SLOGAN_NEXT or not _WORD_CHAR.match(nxt))):
+            # 中国（绵阳）科技城, 中国（内蒙古）自由贸易试验区: the country heads the name of a place
+            # or programme in the region named in brackets.
+            in_name = text.startswith("（", start + len(word))
+            if not in_name and not (word == "中国" and named and (nxt in _SLOGAN_NEXT or not _WORD_CHAR.match(nxt))):
                 spans.append(Span("place", start, start + len(word), "中国", "100000"))
         elif word.endswith(_STATE_SUFFIX) and len(word) > 3 and not word.startswith(("中华", "人民")):
             spans.append(Span("place", start, start + len(word), word))

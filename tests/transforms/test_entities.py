@@ -576,6 +576,8 @@ def test_current_divisions_and_their_former_names(sentence: str, expected: list[
             ["鹤岗机场", "绥化机场", "哈尔滨都市圈"],
         ),
         ("扩大新建机场规模", []),
+        # the country at the head of a name with its region in brackets is no mention of it
+        ("增强中国（绵阳）科技城高端创新资源集聚能力", ["绵阳市"]),
     ],
 )
 def test_places_by_their_morphology(sentence: str, expected: list[str]) -> None:
@@ -599,7 +601,11 @@ def test_an_airport_keeps_the_code_of_the_city_it_is_named_after() -> None:
         ("设立北京证券交易所", ["北京证券交易所"]),
         ("深化商业银行改革，办好人民政府，推进智慧医院试点", []),
         # associations known by a short form
-        ("支持工会、共青团、妇联等群团组织更好发挥作用", ["妇联"]),
+        # and the other names in a list with a body found (工会 is a kind, 大庆 a place)
+        ("支持工会、共青团、妇联等群团组织更好发挥作用", ["共青团", "妇联"]),
+        ("工商银行、农业银行、中国银行和建设银行等专业银行", ["工商银行", "农业银行", "中国银行"]),
+        ("学习解放军、大庆、大寨的精神", ["解放军"]),
+        ("在自治区党委领导下，自治区人大、政协大力支持", ["自治区党委", "自治区人大"]),
         # a firm whose name is an abbreviation or a proper noun before 集团/公司
         ("支持中粮集团、北大荒集团做强", ["中粮集团", "北大荒集团"]),
         ("该公司和这家公司、国有公司", []),
