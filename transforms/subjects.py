@@ -225,6 +225,19 @@ def _in_event_clause(toks: Sequence[Token], j: int, floor: int, event_at: int) -
     )
 
 
+def _newly(toks: Sequence[Token], k: int, floor: int) -> bool:
+    """新 before the verb at k, at the start of its clause: 新设外资企业428家 says what was newly
+    done to how many; before a link or a change (新登记企业增长24.5%) 新登记 names the thing."""
+    return (
+        toks[k].tag in _VERB
+        and k > 0
+        and toks[k - 1].word == "新"
+        and toks[k - 1].start >= floor
+        and (k < 2 or toks[k - 2].start < floor or not _nominal(toks[k - 2]))
+        and not (len(toks[k].word) == 1 and k + 1 < len(toks) and len(toks[k + 1].word) == 1)
+    )  # 新+入+规…: one-character pieces after 新 are a word jieba cut, not a verb
+
+
 def _topic_before(toks: Sequence[Token], j: int, floor: int) -> tuple[int, int] | None:
     """Indexes of the noun before the verb at j (or before the verb before it) and of the thing's
     last token (the noun, or the verb that names the work: 改造 of 改造开工) when the clause is
@@ -254,10 +267,13 @@ def _count_ends_clause(toks: Sequence[Token], k: int) -> bool:
     return k >= len(toks) or toks[k].tag == "x" or toks[k].tag in _VERB
 
 
-def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tuple[int, int, str | None, str | None]:
+def _phrase_before(
+    toks: Sequence[Token], j: int, floor: int, event: str, direct: bool = False
+) -> tuple[int, int, str | None, str | None]:
     """(first, last) token indexes of the noun phrase that ends at token j, the verb that governs
     it (where the walk stopped) and the event verb the phrase consists of, if it is one
-    (委员视察6次). first > last when there is none."""
+    (委员视察6次). first > last when there is none. `direct`: the number follows the phrase with
+    no link or change between them (新设外资企业428家, not 新登记企业增长24.5%)."""
     last = j
     head_seen = False  # a noun (or the event verb) that heads the phrase was taken
     conjunct = False  # after 、/和/等: the next conjunct may end in verbs (学习座谈和…学习)
@@ -353,7 +369,7 @@ def _phrase_before(toks: Sequence[Token], j: int, floor: int, event: str) -> tup
                 event_only = event == "alone"
             elif conjunct or (relative and j + 1 <= last and toks[j + 1].word == "的"):
                 relative = False
-            elif governing:
+            elif governing or (direct and _newly(toks, j, floor)):
                 verb = _verb_word(toks, j, floor)
                 break
         elif _nominal(tok):
@@ -619,7 +635,8 @@ def find_subject(
             continue
         break
     event = "none" if unit in _OBJECT_COUNTERS else "alone" if unit not in COUNTERS else "with_nouns"
-    first, last, verb, event_word = _phrase_before(toks, j, clause_floor, event)
+    direct = tail_verb is None and not change and j == n_before - 1
+    first, last, verb, event_word = _phrase_before(toks, j, clause_floor, event, direct)
     lead = range(max(0, first - 2), max(0, first))
     stock = stock or any(toks[k].word in _STOCK for k in lead if toks[k].start >= clause_floor)
     while first <= last and toks[last].word == "等":
