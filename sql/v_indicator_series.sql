@@ -1,49 +1,13 @@
 -- v_indicator_series: one row per (indicator, region, year): the target set for the year beside the actual reported for it, and the gap
 create or replace view v_indicator_series as
 -- a part of another metric (其中…) is left out: its total carries it, and a sum would count it twice
-with metric as (
-    select * from metrics
+with dated as (
+    select * from v_dated_metrics
     where indicator is not null and part_of_metric_id is null
-),
-
-document as (
-    select * from documents
 ),
 
 indicator as (
     select * from ref_indicators
-),
-
--- the same dating as v_indicator_values (kept self-contained: views are created in file-name order)
-dated as (
-    select
-        metric.indicator,
-        metric.is_target,
-        metric.is_estimate,
-        metric.stated_in_words,
-        metric.value,
-        metric.value_high,
-        metric.qualifier,
-        metric.unit,
-        metric.surface,
-        metric.doc_id,
-        metric.sentence_id,
-        metric.char_start,
-        document.region_code,
-        coalesce(
-            document.county,
-            document.city,
-            document.province,
-            case when document.level = 'national' then '全国' end
-        ) as region_name,
-        document.level,
-        document.body_type,
-        case
-            when metric.is_target then coalesce(document.plan_year, document.review_year + 1)
-            else coalesce(document.review_year, document.plan_year - 1)
-        end as year
-    from metric
-    inner join document on metric.doc_id = document.doc_id
 ),
 
 -- a report states its headline figure first and repeats it in the explanation; government reports

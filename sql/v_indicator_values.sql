@@ -1,36 +1,9 @@
 -- v_indicator_values: one row per indicator value (a metric mapped to an indicator), with its document's region and year
 create or replace view v_indicator_values as
 -- a part of another metric (其中…) is left out: its total carries it, and a sum would count it twice
-with metric as (
-    select * from metrics
+with dated as (
+    select * from v_dated_metrics
     where indicator is not null and part_of_metric_id is null
-),
-
-document as (
-    select * from documents
-),
-
--- a target is for the year the report plans for, an actual for the year it reviews; when only one
--- of the two years is known, the other is the year next to it (a work report reviews last year and
--- plans this one)
-dated as (
-    select
-        metric.*,
-        document.region_code,
-        coalesce(
-            document.county,
-            document.city,
-            document.province,
-            case when document.level = 'national' then '全国' end
-        ) as region_name,
-        document.level,
-        document.body_type,
-        case
-            when metric.is_target then coalesce(document.plan_year, document.review_year + 1)
-            else coalesce(document.review_year, document.plan_year - 1)
-        end as year
-    from metric
-    inner join document on metric.doc_id = document.doc_id
 ),
 
 final as (

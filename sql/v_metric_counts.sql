@@ -1,25 +1,7 @@
 -- v_metric_counts: one row per (issuer, year, what_head, verb, unit, is_target): what a body counted in a year, parts counted once
 create or replace view v_metric_counts as
-with metric as (
-    select * from metrics
-),
-
-document as (
-    select * from documents
-),
-
--- the year a figure is for: the same dating as v_indicator_values (a target is for the plan year,
--- an actual for the review year; the year next to the other when only one is known)
-dated as (
-    select
-        metric.*,
-        document.issuer,
-        case
-            when metric.is_target then coalesce(document.plan_year, document.review_year + 1)
-            else coalesce(document.review_year, document.plan_year - 1)
-        end as year
-    from metric
-    inner join document on metric.doc_id = document.doc_id
+with dated as (
+    select * from v_dated_metrics
 ),
 
 -- a part (其中重点提案17件) is already inside its total: it is counted, never added;

@@ -13,6 +13,7 @@ from transforms.tables import DERIVED, TABLES
 EXPECTED_TABLES = (*TABLES, *DERIVED)
 EXPECTED_VIEWS = (
     "rejects",
+    "v_dated_metrics",
     "v_document_overview",
     "v_entity_top",
     "v_formula_usage",

@@ -2,42 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
 
-SQL = Path(__file__).resolve().parents[2] / "sql"
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+from tests.sql import metric_rows
+from tests.sql.metric_rows import create_view, warehouse
 
 
 def add_document(con: duckdb.DuckDBPyConnection, doc_id: str, **cols: object) -> None:
-    row = {
-        "doc_id": doc_id, "source_uri": f"file:///{doc_id}", "source_name": doc_id, "content_sha256": doc_id,
-        "media_type": "text", "script": "simplified", "char_count": 0, "text": "", "transform_version": "t",
-        "run_id": "r", "ingested_at": NOW, "level": "national", "body_type": "政府", **cols,
-    }  # fmt: skip
-    con.execute(f"insert into documents ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+    """A national government report unless `cols` say otherwise."""
+    metric_rows.add_document(con, doc_id, **{"level": "national", "body_type": "政府", **cols})
 
 
 def add_metric(con: duckdb.DuckDBPyConnection, doc_id: str, n: int, indicator: str, surface: str, value: str | None,
                **cols: object) -> None:  # fmt: skip
-    row = {
-        "metric_id": f"{doc_id}:{n}", "doc_id": doc_id, "sentence_id": n, "char_start": 10 * n, "char_end": 10 * n + 3,
-        "surface": surface, "number_text": value or "", "unit_text": "%", "value": Decimal(value) if value else None,
-        "value_high": None,
-        "unit": "%", "qualifier": None, "what": None, "verb": None, "period": "review", "indicator": indicator,
-        "is_target": False, **cols,
-    }  # fmt: skip
-    con.execute(f"insert into metrics ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+    metric_rows.add_metric(
+        con, doc_id, n, indicator=indicator, surface=surface, number_text=value or "",
+        value=Decimal(value) if value else None, **cols,
+    )  # fmt: skip
 
 
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
+    con = warehouse()
     for code, better in [("gdp_growth", "higher"), ("urban_unemployment_rate", "lower"), ("grain_output", "higher")]:
         con.execute("insert into ref_indicators (indicator, name, unit, phrases, better) values (?, ?, '%', ?, ?)",
                     [code, code, code, better])  # fmt: skip
@@ -56,7 +45,7 @@ def con() -> duckdb.DuckDBPyConnection:
     add_metric(con, "r2025", 3, "gdp_growth", "5%左右", "5", qualifier="about", is_target=True, period="plan")
     # a 政协 report quoting a different figure loses to the government's own report
     add_metric(con, "cppcc2025", 0, "gdp_growth", "4.9%", "4.9")
-    con.execute((SQL / "v_indicator_series.sql").read_text(encoding="utf-8"))
+    create_view(con, "v_indicator_series")
     return con
 
 
@@ -94,9 +83,8 @@ def test_lower_is_better_indicators_are_met_when_the_actual_stays_below(con: duc
 
 
 def test_the_view_runs_on_an_empty_warehouse() -> None:
-    con = duckdb.connect()
-    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
-    con.execute((SQL / "v_indicator_series.sql").read_text(encoding="utf-8"))
+    con = warehouse()
+    create_view(con, "v_indicator_series")
     assert con.execute("select count(*) from v_indicator_series").fetchall() == [(0,)]
 
 
@@ -111,7 +99,7 @@ def test_every_province_is_its_own_row_and_a_target_in_words_is_told_from_none(
     # 天津 sets its income target in words only; 吉林 sets none
     add_metric(con, "p120000", 2, "urban_unemployment_rate", "与经济增长同步", None, unit="",
                unit_text="", is_target=True, stated_in_words="与经济增长同步", period="plan")  # fmt: skip
-    con.execute((SQL / "v_indicator_series.sql").read_text(encoding="utf-8"))
+    create_view(con, "v_indicator_series")
     rows = con.execute(
         "select indicator, region_name, year, target_value, target_in_words, target_stated_as, actual_value,"
         " actual_is_estimate from v_indicator_series where region_code is not null"

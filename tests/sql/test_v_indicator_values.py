@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
 
-SQL = Path(__file__).resolve().parents[2] / "sql"
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-
-def add_document(con: duckdb.DuckDBPyConnection, doc_id: str, **cols: object) -> None:
-    row = {
-        "doc_id": doc_id, "source_uri": f"file:///{doc_id}", "source_name": doc_id, "content_sha256": doc_id,
-        "media_type": "text", "script": "simplified", "char_count": 0, "text": "", "transform_version": "t",
-        "run_id": "r", "ingested_at": NOW, **cols,
-    }  # fmt: skip
-    con.execute(f"insert into documents ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
-
-
-def add_metric(con: duckdb.DuckDBPyConnection, doc_id: str, n: int, **cols: object) -> None:
-    row = {
-        "metric_id": f"{doc_id}:{n}", "doc_id": doc_id, "sentence_id": n, "char_start": 10 * n, "char_end": 10 * n + 3,
-        "surface": "5%", "number_text": "5", "unit_text": "%", "value": Decimal(5), "value_high": None, "unit": "%",
-        "qualifier": None, "what": None, "verb": None, "period": "review", "indicator": None, "is_target": False,
-        **cols,
-    }  # fmt: skip
-    con.execute(f"insert into metrics ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+from tests.sql.metric_rows import add_document, add_metric, create_view, warehouse
 
 
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
+    con = warehouse()
     # a national report planning 2025; a city report with only its review year known; a county
     # 政协 report with no year at all
     add_document(con, "nat", level="national", body_type="政府", plan_year=2025, review_year=2024)
@@ -54,7 +31,7 @@ def con() -> duckdb.DuckDBPyConnection:
     # the parties' 78 of the 266: a part, carried by its total (a sum over the view would say 344)
     add_metric(con, "yuyao", 1, indicator="proposals_submitted", surface="78件", value=Decimal(78), unit="件",
                part_of_metric_id="yuyao:0")  # fmt: skip
-    con.execute((SQL / "v_indicator_values.sql").read_text(encoding="utf-8"))
+    create_view(con, "v_indicator_values")
     return con
 
 
@@ -87,7 +64,6 @@ def test_the_view_keeps_its_contract_columns_first(con: duckdb.DuckDBPyConnectio
 
 
 def test_the_view_runs_on_an_empty_warehouse() -> None:
-    con = duckdb.connect()
-    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
-    con.execute((SQL / "v_indicator_values.sql").read_text(encoding="utf-8"))
+    con = warehouse()
+    create_view(con, "v_indicator_values")
     assert con.execute("select count(*) from v_indicator_values").fetchall() == [(0,)]

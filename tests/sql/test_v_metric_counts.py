@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
 
-SQL = Path(__file__).resolve().parents[2] / "sql"
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-
-def add_document(con: duckdb.DuckDBPyConnection, doc_id: str, **cols: object) -> None:
-    row = {
-        "doc_id": doc_id, "source_uri": f"file:///{doc_id}", "source_name": doc_id, "content_sha256": doc_id,
-        "media_type": "text", "script": "simplified", "char_count": 0, "text": "", "transform_version": "t",
-        "run_id": "r", "ingested_at": NOW, **cols,
-    }  # fmt: skip
-    con.execute(f"insert into documents ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+from tests.sql import metric_rows
+from tests.sql.metric_rows import add_document, create_view, warehouse
 
 
 def add_metric(con: duckdb.DuckDBPyConnection, doc_id: str, n: int, surface: str, value: str, unit: str,
                what_head: str | None, **cols: object) -> None:  # fmt: skip
-    row = {
-        "metric_id": f"{doc_id}:{n}", "doc_id": doc_id, "sentence_id": n, "char_start": 10 * n,
-        "char_end": 10 * n + len(surface), "surface": surface, "number_text": value, "unit_text": unit,
-        "value": Decimal(value), "value_high": None, "unit": unit, "qualifier": None, "what": what_head,
-        "what_head": what_head, "verb": None, "part_of_metric_id": None, "period": "review", "indicator": None,
-        "is_target": False, **cols,
-    }  # fmt: skip
-    con.execute(f"insert into metrics ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+    metric_rows.add_metric(
+        con, doc_id, n, char_end=10 * n + len(surface), surface=surface, number_text=value, unit_text=unit,
+        value=Decimal(value), unit=unit, what=what_head, what_head=what_head, **cols,
+    )  # fmt: skip
 
 
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
+    con = warehouse()
     add_document(con, "y2023", issuer="政协余姚市委员会", review_year=2023, plan_year=2024)
     add_document(con, "y2024", issuer="政协余姚市委员会", review_year=2024)
     add_document(con, "anon", issuer=None)
@@ -52,7 +36,7 @@ def con() -> duckdb.DuckDBPyConnection:
     add_metric(con, "y2024", 0, "4次", "4", "次", "视察")
     add_metric(con, "y2024", 1, "2次", "2", "次", "视察")
     add_metric(con, "anon", 0, "5个", "5", "个", None)
-    con.execute((SQL / "v_metric_counts.sql").read_text(encoding="utf-8"))
+    create_view(con, "v_metric_counts")
     return con
 
 
@@ -73,7 +57,6 @@ def test_a_body_s_year_in_numbers_adds_each_thing_once(con: duckdb.DuckDBPyConne
 
 
 def test_the_view_runs_on_an_empty_warehouse() -> None:
-    con = duckdb.connect()
-    con.execute((SQL / "00_tables.sql").read_text(encoding="utf-8"))
-    con.execute((SQL / "v_metric_counts.sql").read_text(encoding="utf-8"))
+    con = warehouse()
+    create_view(con, "v_metric_counts")
     assert con.execute("select count(*) from v_metric_counts").fetchall() == [(0,)]

@@ -86,7 +86,8 @@ def _load(con: duckdb.DuckDBPyConnection, national_rows: list[dict[str, object]]
         all_metrics += metrics
     metric_table = to_table(all_metrics, METRICS_SCHEMA, ("doc_id", "char_start", "metric_id"))  # noqa: F841
     con.execute("insert into metrics select * from metric_table")
-    con.execute((REPO / "sql" / "v_indicator_values.sql").read_text(encoding="utf-8"))
+    for view in ("v_dated_metrics", "v_indicator_values"):
+        con.execute((REPO / "sql" / f"{view}.sql").read_text(encoding="utf-8"))
     return years
 
 
