@@ -216,19 +216,20 @@ def _record_nothing_new(quiet: Any) -> str | None:
 
 
 def _print_summary(summary: Any) -> None:
-    t = Table(title=f"run {summary.run_id}", show_header=False, box=None)
+    run = summary.run
+    t = Table(title=f"run {run.run_id}", show_header=False, box=None)
     for label, value in (
-        ("documents seen", summary.docs_seen),
-        ("new", summary.docs_new),
-        ("changed", summary.docs_changed),
-        ("unchanged", summary.docs_unchanged),
-        ("duplicate", summary.docs_duplicate),
-        ("skipped", summary.docs_skipped),
-        ("rejected", summary.docs_rejected),
-        ("needs review", summary.docs_needs_review),
+        ("documents seen", run.docs_seen),
+        ("new", run.docs_new),
+        ("changed", run.docs_changed),
+        ("unchanged", run.docs_unchanged),
+        ("duplicate", run.docs_duplicate),
+        ("skipped", run.docs_skipped),
+        ("rejected", run.docs_rejected),
+        ("needs review", run.docs_needs_review),
         ("documents in warehouse", summary.rows.get("documents", 0)),
-        ("metrics", summary.metrics),
-        ("entities", summary.entities),
+        ("metrics", run.metrics),
+        ("entities", run.entities),
         ("seconds", f"{summary.seconds:.1f} in the flow, {_since_start():.1f} since the command started"),
     ):
         t.add_row(label, str(value))

@@ -22,7 +22,6 @@ from flows import progress
 from flows.plan import (
     batch_size,
     batches,
-    doc_counts,
     new_run_id,
     outcome_counts,
     outcomes,
@@ -45,12 +44,12 @@ from flows.tasks import (
 )
 from flows.timings import Timings
 from flows.versions import transform_version
-from store.checks import CheckResult, QualityGateFailed
+from store.checks import QualityGateFailed
 from store.lock import writer_lock
 from store.parts import PartInfo
-from store.publish import Commit, publish_failure
+from store.publish import Commit, Published, publish_failure
 from store.reconcile import reconcile_for, run_lease
-from transforms.ledger import LogRow, advance, in_force, log_tuple
+from transforms.ledger import LogRow, RunRow, advance, in_force, log_tuple
 from transforms.models import RunInfo
 
 if TYPE_CHECKING:  # the transforms themselves are imported only by a run that has work for them
@@ -67,20 +66,11 @@ class RejectLine(BaseModel):
 
 
 class RunSummary(BaseModel):
-    """What a run did, for the CLI and the run's artifact."""
+    """What a run did, for the CLI and the run's artifact: its row in `runs` and more."""
 
     model_config = ConfigDict(frozen=True)
-    run_id: str
-    status: str
+    run: RunRow  # as committed: run_id, status, docs_* counts, metrics, entities
     outcomes: dict[str, int]
-    docs_seen: int
-    docs_new: int
-    docs_changed: int
-    docs_unchanged: int
-    docs_duplicate: int
-    docs_skipped: int
-    docs_rejected: int
-    docs_needs_review: int
     rows: dict[str, int]
     checks: list[tuple[str, int]]
     seconds: float
@@ -90,14 +80,6 @@ class RunSummary(BaseModel):
     # Wall seconds per stage in the flow's process (discover, transform, write, publish, load,
     # checks, swap), and `worker.<stage>`: seconds per transform stage summed over batches.
     stages: dict[str, float] = {}
-
-    @property
-    def metrics(self) -> int:
-        return self.rows.get("metrics", 0)
-
-    @property
-    def entities(self) -> int:
-        return self.rows.get("entities", 0)
 
 
 @flow(name="baogao-ingest", task_runner=local_task_runner(), log_prints=True)  # type: ignore[arg-type]
@@ -149,7 +131,7 @@ def ingest(settings: Settings | None = None) -> RunSummary:
             if isinstance(exc, QualityGateFailed):
                 report_run(run.run_id, "failed", outcome_counts(log), {}, exc.checks, timings.rounded(), str(exc))
             raise
-    summary = _summary(run, log, published.rows, published.checks, started, settings, timings)
+    summary = _summary(log, published, started, settings, timings)
     report_run(run.run_id, "completed", outcome_counts(log), published.rows, published.checks, timings.rounded(), None)
     get_run_logger().info("run %s: %s", run.run_id, summary.outcomes)
     return summary
@@ -229,22 +211,15 @@ def _flow_run_id() -> str | None:
 
 
 def _summary(
-    run: RunInfo,
-    log: list[LogRow],
-    rows: dict[str, int],
-    checks: list[CheckResult],
-    started: float,
-    settings: Settings,
-    timings: Timings,
+    log: list[LogRow], published: Published, started: float, settings: Settings, timings: Timings
 ) -> RunSummary:
-    c = outcome_counts(log)
+    if published.run is None:  # publish was given the run's Commit
+        raise RuntimeError("the run was published without its row in `runs`")
     return RunSummary(
-        run_id=run.run_id,
-        status="completed",
+        run=published.run,
         outcomes=dict(Counter(r.outcome for r in log)),
-        **doc_counts(c),
-        rows=rows,
-        checks=[(ch.name, ch.failing) for ch in checks],
+        rows=published.rows,
+        checks=[(ch.name, ch.failing) for ch in published.checks],
         seconds=round(time.monotonic() - started, 2),
         published=True,
         warehouse=str(settings.database_path),

@@ -66,6 +66,7 @@ class Published:
     rows: dict[str, int]  # rows per table of the published warehouse
     checks: list[CheckResult]
     committed: list[PartInfo] = field(default_factory=list)
+    run: RunRow | None = None  # the row committed to `runs`, when a run was committed
 
 
 def publish(
@@ -84,6 +85,7 @@ def publish(
     with timed("load"):
         built = build(wh.database, staging, wh.sql_dir, wh.reference_dir, wh.root, parts, keep, fresh=fresh)
     committed: list[PartInfo] = []
+    row: RunRow | None = None
     with staging_connection(staging) as con:
         with timed("checks"):
             checks = run_checks(con, wh.sql_dir / "checks")
@@ -111,7 +113,7 @@ def publish(
     rows = dict(built.rows)
     if commit is not None:
         rows["runs"] = rows.get("runs", 0) + 1
-    return Published(rows, checks, committed)
+    return Published(rows, checks, committed, row)
 
 
 def publish_failure(wh: Warehouse, row: RunRow) -> str | None:

@@ -124,7 +124,7 @@ def test_a_dask_cluster_with_parquet_on_s3_builds_the_same_warehouse_as_the_defa
         batch_size=1,
     )
     dask = run_ingest(dask_settings)
-    assert (local.docs_new, dask.docs_new, dask.docs_rejected) == (5, 5, 0)
+    assert (local.run.docs_new, dask.run.docs_new, dask.run.docs_rejected) == (5, 5, 0)
     assert dask.rows == local.rows
     expected, got = contents(tmp_path / "local"), contents(tmp_path / "dask")
     assert set(got) == set(expected)
@@ -138,4 +138,4 @@ def test_a_dask_cluster_with_parquet_on_s3_builds_the_same_warehouse_as_the_defa
     assert cluster_task_prefixes(cluster) >= {"transform_here"}
     # A second run on the cluster reads the ledger back from S3 and finds nothing to do.
     again = run_ingest(dask_settings)
-    assert (again.docs_unchanged, again.docs_new) == (5, 0)
+    assert (again.run.docs_unchanged, again.run.docs_new) == (5, 0)

@@ -73,7 +73,7 @@ def test_the_seed_corpus_loads_into_every_contract_table(seeded: tuple[Path, Run
     assert from_parts == {t: counts[t] for t in TABLES}
     views = {r[0] for r in query(warehouse, "select view_name from duckdb_views() where not internal")}
     assert {"rejects", "v_indicator_values"} <= views
-    assert (summary.docs_seen, summary.docs_new, summary.docs_rejected) == (75, 75, 0)
+    assert (summary.run.docs_seen, summary.run.docs_new, summary.run.docs_rejected) == (75, 75, 0)
     assert query(warehouse, "select count(*), count(distinct doc_id) from documents") == [(75, 75)]
     assert query(
         warehouse, "select count(*) from documents where source_name = 'government_work_reports.jsonl.gz'"
@@ -103,12 +103,12 @@ def test_a_rerun_on_unchanged_inputs_processes_nothing_and_changes_no_row(
     before = snapshot(warehouse)
     parts_before = sorted(p.name for p in (warehouse / "parquet").rglob("*.parquet"))
     again = run([SEEDS], warehouse)
-    assert (again.docs_seen, again.docs_unchanged, again.docs_new, again.docs_changed) == (75, 75, 0, 0)
+    assert (again.run.docs_seen, again.run.docs_unchanged, again.run.docs_new, again.run.docs_changed) == (75, 75, 0, 0)
     assert snapshot(warehouse) == before
     parts_after = sorted(p.name for p in (warehouse / "parquet").rglob("*.parquet"))
     # Only the run's own ledger and run record are added; no document is rewritten.
     assert [p for p in parts_after if p not in parts_before] == sorted(
-        [f"part-{again.run_id}-ledger.parquet", f"part-{again.run_id}-run.parquet"]
+        [f"part-{again.run.run_id}-ledger.parquet", f"part-{again.run.run_id}-run.parquet"]
     )
     assert query(warehouse, "select count(*) from runs") == [(2,)]
 
@@ -123,14 +123,14 @@ def test_an_edited_report_replaces_its_older_version_everywhere(tmp_path: Path) 
     (old_id,) = query(warehouse, "select doc_id from documents")[0]
     report.write_text(report.read_text(encoding="utf-8") + "\n全年共收到提案300件。\n", encoding="utf-8")
     second = run([src], warehouse)
-    assert (first.docs_new, second.docs_changed, second.docs_new) == (1, 1, 0)
+    assert (first.run.docs_new, second.run.docs_changed, second.run.docs_new) == (1, 1, 0)
     (new_id,) = query(warehouse, "select doc_id from documents")[0]
     assert new_id != old_id
     for table in ("documents", "sections", "sentences"):
         assert query(warehouse, f"select count(*) from {table} where doc_id = '{old_id}'") == [(0,)]
         assert query(warehouse, f"select count(*) > 0 from {table} where doc_id = '{new_id}'") == [(True,)]
     assert query(warehouse, "select count(*) from sentences where text like '%全年共收到提案300件%'") == [(1,)]
-    log = query(warehouse, f"select outcome, reason_code from ingest_log where run_id = '{second.run_id}'")
+    log = query(warehouse, f"select outcome, reason_code from ingest_log where run_id = '{second.run.run_id}'")
     assert log == [("loaded", "changed")]
 
 
@@ -166,7 +166,7 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_rest_of_the_batch_loads(tm
     # A later run with only the bad files loses nothing that was loaded.
     (src / "good.txt").unlink()
     later = run([src], warehouse)
-    assert (later.docs_rejected, later.docs_skipped, later.docs_unchanged) == (5, 1, 1)
+    assert (later.run.docs_rejected, later.run.docs_skipped, later.run.docs_unchanged) == (5, 1, 1)
     assert query(warehouse, "select count(*) from documents") == [(2,)]
 
 
@@ -176,7 +176,7 @@ def test_the_same_reports_under_two_names_load_once(tmp_path: Path) -> None:
     shutil.copy(CPPCC[1], src / "a.txt")
     (src / "b.txt").write_bytes(CPPCC[1].read_bytes().replace(b"\n", b"\r\n"))
     summary = run([src], tmp_path / "w")
-    assert (summary.docs_new, summary.docs_duplicate) == (1, 1)
+    assert (summary.run.docs_new, summary.run.docs_duplicate) == (1, 1)
     dup = query(
         tmp_path / "w", "select source_name, duplicate_of is not null from ingest_log where outcome = 'duplicate'"
     )

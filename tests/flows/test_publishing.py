@@ -136,7 +136,7 @@ def test_an_ingest_publishes_while_readers_hold_the_warehouse_open(tmp_path: Pat
     finally:
         raw_result = stop_reader(*raw)
         engine_result = stop_reader(*engine)
-    assert summary.docs_new == 72
+    assert summary.run.docs_new == 72
     assert raw_result["errors"] == [] and engine_result["errors"] == []
     assert int(raw_result["queries"]) > 10 and int(engine_result["queries"]) > 10  # type: ignore[call-overload]
     # The connection held across the swap keeps its consistent snapshot; new connections see the new file.
@@ -206,7 +206,7 @@ def test_a_killed_ingest_leaves_the_last_warehouse_intact_and_the_next_run_compl
     assert new_manifests[: len(manifests_before)] == manifests_before
     # The next run loads what the killed one missed.
     summary = ingest(settings([src], warehouse))
-    assert summary.docs_new + summary.docs_unchanged == 73
+    assert summary.run.docs_new + summary.run.docs_unchanged == 73
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*), count(distinct doc_id) from documents").fetchall() == [(73, 73)]
     con.close()
@@ -265,7 +265,7 @@ def test_a_failing_quality_check_keeps_the_last_good_warehouse_and_is_recorded(t
     assert "no_more_than_one_document (1 rows)" in runs[1][1]
     # With the check gone, the next run loads the new report: nothing of the failed run was kept.
     again = ingest(settings([CPPCC[0], CPPCC[1]], warehouse))
-    assert (again.docs_new, again.docs_unchanged) == (1, 1)
+    assert (again.run.docs_new, again.run.docs_unchanged) == (1, 1)
 
 
 def test_a_changed_view_is_published_by_a_run_that_found_nothing_new(tmp_path: Path) -> None:
@@ -279,7 +279,7 @@ def test_a_changed_view_is_published_by_a_run_that_found_nothing_new(tmp_path: P
         "create or replace view v_entity_top as select 'edited' as marker\n", encoding="utf-8"
     )
     again = ingest(settings([CPPCC[0]], warehouse, sql_dir=sql))
-    assert again.docs_unchanged == 1
+    assert again.run.docs_unchanged == 1
     con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
     assert con.execute("select marker from v_entity_top").fetchall() == [("edited",)]
     con.close()
@@ -353,7 +353,7 @@ def test_every_run_publishes_its_summary_and_checks_as_prefect_artifacts(
     monkeypatch.setattr(flows.report, "create_table_artifact", table)
     summary: RunSummary = ingest(settings([CPPCC[2]], tmp_path / "w"))
     md, tb = made["markdown"], made["table"]
-    assert md["key"] == "baogao-ingest-summary" and summary.run_id in md["description"]  # type: ignore[index]
+    assert md["key"] == "baogao-ingest-summary" and summary.run.run_id in md["description"]  # type: ignore[index]
     assert "| loaded | 1 |" in md["markdown"] and "| publish |" in md["markdown"]  # type: ignore[index,operator]
     rows = tb["table"]  # type: ignore[index]
     assert {"documents_key_unique", "metric_offsets_match", "expected_objects"} <= {r["check"] for r in rows}
@@ -391,9 +391,9 @@ def test_a_run_that_failed_resumes_from_its_cached_batches_without_transforming_
     monkeypatch.setattr(flows.work, "process_batch", counting)
     summary = ingest(settings(list(CPPCC), warehouse))
     assert calls == []  # every batch came from the cache
-    assert summary.docs_new == 3
+    assert summary.run.docs_new == 3
     con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
     stamped = con.execute("select distinct run_id from documents").fetchall()
     con.close()
-    assert stamped == [(summary.run_id,)]
+    assert stamped == [(summary.run.run_id,)]
     assert not (warehouse / ".cache").exists()

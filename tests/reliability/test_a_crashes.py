@@ -333,7 +333,7 @@ def test_8_an_exception_on_one_document_costs_that_document_only(
     monkeypatch.setattr(work, "process", flaky)
     tally("faults injected: exception")
     summary = ingest(Settings(sources=[small_corpus], warehouse_dir=tmp_path / "w", workers=1, batch_size=8))
-    assert (summary.docs_new, summary.docs_rejected) == (2, 1)
+    assert (summary.run.docs_new, summary.run.docs_rejected) == (2, 1)
     (reason, message) = duck(
         tmp_path / "w" / "warehouse.duckdb", "select reason_code, message from ingest_log where outcome = 'rejected'"
     )[0]

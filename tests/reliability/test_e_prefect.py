@@ -53,7 +53,7 @@ INGEST_CHILD = textwrap.dedent(
     print("START", flush=True)
     summary = ing.ingest(Settings(sources=[Path(p) for p in sys.argv[2:]], warehouse_dir=Path(sys.argv[1]),
                                   workers=1, batch_size=1, sweep_grace_seconds=0))
-    print("END", summary.docs_new, flush=True)
+    print("END", summary.run.docs_new, flush=True)
     """
 )
 
@@ -142,9 +142,9 @@ def test_6_31_32_a_sigkilled_ingest_is_crashed_by_the_next_run_which_loads_every
     loads = duck(db, "select source_uri, count(*) from ingest_log where outcome = 'loaded' group by 1")
     assert len(loads) == 4 and all(n == 1 for _, n in loads)
     if point in ("committed-not-swapped", "after-swap"):  # 32: the committed work is not redone
-        assert (again.docs_new, again.docs_unchanged) == (0, 4)
+        assert (again.run.docs_new, again.run.docs_unchanged) == (0, 4)
     else:
-        assert (again.docs_new, again.docs_unchanged) == (2, 2)
+        assert (again.run.docs_new, again.run.docs_unchanged) == (2, 2)
     report = verify(warehouse)
     assert report.ok and report.leftovers == [], (report.problems, report.leftovers)
     assert not any((warehouse / ".staging").iterdir())
@@ -262,7 +262,7 @@ def test_33_a_second_writer_waits_for_the_lock_and_a_bad_document_is_not_retried
     summary = ingest(Settings(sources=[src], warehouse_dir=tmp_path / "w", workers=1, lock_timeout_seconds=60))
     assert time.monotonic() - t0 >= 1.0  # it waited for the holder
     tally("faults injected: lock held")
-    assert (summary.docs_new, summary.docs_rejected) == (1, 1)
+    assert (summary.run.docs_new, summary.run.docs_rejected) == (1, 1)
 
 
 def test_34_the_same_path_with_new_bytes_is_processed_again(tmp_path: Path, paragraphs: list[str]) -> None:
@@ -272,7 +272,7 @@ def test_34_the_same_path_with_new_bytes_is_processed_again(tmp_path: Path, para
     first = ingest(settings([src], tmp_path / "w"))
     report.write_text(report.read_text(encoding="utf-8") + "\n全年共收到提案300件。\n", encoding="utf-8")
     second = ingest(settings([src], tmp_path / "w"))
-    assert (first.docs_new, second.docs_changed, second.docs_unchanged) == (1, 1, 0)
+    assert (first.run.docs_new, second.run.docs_changed, second.run.docs_unchanged) == (1, 1, 0)
 
 
 @pytest.mark.canary

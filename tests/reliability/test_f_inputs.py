@@ -683,8 +683,8 @@ def test_the_batch_goes_on_and_every_input_has_exactly_one_outcome(
     got = {o: summary.outcomes.get(o, 0) for o in OUTCOMES}
     assert got == expected
     db = warehouse / "warehouse.duckdb"
-    (discovered,) = duck(db, "select count(*) from ingest_log where run_id = ?", [summary.run_id])[0]
-    assert discovered == summary.docs_seen == sum(expected.values())
+    (discovered,) = duck(db, "select count(*) from ingest_log where run_id = ?", [summary.run.run_id])[0]
+    assert discovered == summary.run.docs_seen == sum(expected.values())
     assert duck(db, "select count(*), count(distinct source_uri) from ingest_log") == [(discovered, discovered)]
     assert duck(
         db,
