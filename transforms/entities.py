@@ -18,11 +18,17 @@ resolves to (冯 楠 → 冯楠, 三个“一号工程” → 三个一号工程
 - organization: the known short forms (市委, 省政协, 国务院 …), a region plus an institution
   (余姚市委, 上虞政协, 政协伊春市委员会), a proper head (a region, the country or Party, a known
   body) plus an institution suffix (大连东方投资置业有限公司, 国家统计局, 市委党校), and
-  committees' short forms (发改委, 卫健委, 提案委). A 政协 committee goes by one name.
+  committees' short forms (发改委, 卫健委, 提案委). A 政协 committee goes by one name. Words
+  jieba's dictionary tags as institutions that read as one body, not a kind (财政部, 中国政府;
+  not 商业银行), a firm's proper name before 公司/集团 (中粮集团), the other names in a list
+  with a body (共青团、妇联), and a short form given in brackets, resolved to the full name
+  (中物院 → 中国工程物理研究院).
 - place: regions of seeds/reference/regions.csv (full names; short names only where the text
   supports them, see `region_matches`), a chain such as 江西省宜春市 as one mention, villages and
   towns (球川镇), countries (seeds/reference/countries.csv) and the rivers and mountains the
-  dictionary knows. Linked places carry `region_code`.
+  dictionary knows; by morphology, parts of the world and areas (东南亚, 青藏高原, 黄河流域),
+  groupings of provinces' abbreviations (粤港澳), airports and metropolitan areas named after a
+  place (鹤岗机场, 哈尔滨都市圈). Linked places carry `region_code`.
 
 jieba's own nr/ns/nt tags are too noisy here to use alone (高水平 nr, 新建 ns, 爱国 ns): the rules
 use them only together with the grammar of the text (word boundaries, titles, suffixes, lists).
@@ -789,7 +795,9 @@ def _named_company_spans(seg: Segmentation) -> list[tuple[int, int]]:
 
 # Heads of a body's name in a word jieba's dictionary tags as an institution (nt): ministries and
 # commissions (财政部, 国资委, 海关总署), governments, parties, armies and international bodies.
-_MINISTRY_HEAD = re.compile(r"(?<![东西南北中内外对全局])(?:部|委|署|总局)$")
+_MINISTRY_HEAD = re.compile(r"(?:部|委|署|局|厅)$")
+# 对外部, 东中部, 全部, 格局: a part or a whole, not a ministry.
+_NOT_MINISTRY = re.compile(r"(?:[东西南北中内外]部|全部|局部|[格布大全开变结时僵骗残定困破]局)$")
 _BODY_HEAD = re.compile(r"(?:政府|党|军|部队|组织|集团|银行|公司|大学|学院|科学院|工程院|委员会|联合会)$")
 
 
@@ -806,7 +814,9 @@ def _dictionary_org_spans(seg: Segmentation, index: Any) -> list[tuple[int, int]
         if len(word) < 2 or not _NAME_WORD.fullmatch(word):
             continue
         body = _BODY_HEAD.search(word)
-        ministry = tag == "nt" and len(word) >= 3 and _MINISTRY_HEAD.search(word) is not None
+        ministry = tag == "nt" and len(word) >= 3 and _MINISTRY_HEAD.search(word) and not _NOT_MINISTRY.search(word)
+        # A newspaper or broadcaster by its name (人民日报, 光明日报, 中央电视台).
+        ministry = ministry or (len(word) >= 4 and word.endswith(("日报", "晚报", "电视台", "通讯社")))
         named = tag == "nt" and body is not None and _proper_head(word[: body.start()], index)
         association = len(word) <= 3 and word.endswith("联") and tag in ("j", "nz", "nt", "n")
         if ministry or named or association:

@@ -638,3 +638,14 @@ def test_organizations_by_their_words(sentence: str, expected: list[str]) -> Non
 )
 def test_short_names_that_read_as_places(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert mentions_in(sentence, "place", home="100000") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("国家安全部、民政厅和招商局", ["国家安全部", "民政厅", "招商局"]),
+        ("全部干部、服从全局、开好局、新格局", []),
+    ],
+)
+def test_ministries_and_bureaus_jieba_knows_as_institutions(sentence: str, expected: list[str]) -> None:
+    assert [name for _, name in mentions_in(sentence, "organization")] == expected
