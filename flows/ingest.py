@@ -44,6 +44,7 @@ from flows.tasks import (
 )
 from flows.timings import Timings
 from flows.versions import transform_version
+from sources.spool import removed_after
 from store.checks import QualityGateFailed
 from store.lock import writer_lock
 from store.parts import PartInfo
@@ -94,6 +95,7 @@ def ingest(settings: Settings | None = None) -> RunSummary:
     with (
         run_lease(settings.warehouse_dir, flow_run_id),
         writer_lock(settings.warehouse_dir, run.run_id, settings.lock_timeout_seconds),
+        removed_after(settings.warehouse.spool(run.run_id)),
     ):
         reconcile_for(settings, flow_run_id)  # runs killed earlier: mark Crashed, sweep their debris
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
@@ -49,16 +49,25 @@ def reject_row(run: RunInfo, r: Reject, sha: str | None = None) -> LogRow:
 
 
 def plan(
-    found: list[FoundFile | Reject], state: LedgerState, run: RunInfo, limits: Limits
+    found: list[FoundFile | Reject],
+    state: LedgerState,
+    run: RunInfo,
+    limits: Limits,
+    keep: Callable[[WorkItem], WorkItem] = lambda item: item,
 ) -> tuple[list[WorkItem], list[LogRow]]:
-    """Split inputs into work to do and ledger rows decided already (unchanged, rejected)."""
+    """Split inputs into work to do and ledger rows decided already (unchanged, rejected). Each
+    item of work passes through `keep` (sources.spool.Spool.keep sets a corpus row's text aside)."""
     todo: list[WorkItem] = []
     decided: list[LogRow] = []
+
+    def set_aside(item: WorkItem) -> WorkItem:
+        # A row already loaded is not set aside: it will not be transformed.
+        return item if is_unchanged(state, item.uri, item.content_sha256) else keep(item)
 
     def consider(item: WorkItem) -> None:
         doc_id = is_unchanged(state, item.uri, item.content_sha256)
         if doc_id is None:
-            todo.append(item)
+            todo.append(keep(item))  # a no-op for a row `expand` already passed through it
         else:
             decided.append(
                 log_row(
@@ -89,7 +98,7 @@ def plan(
                 )
             )
         elif is_container(f.kind):
-            for row in expand(f, limits):
+            for row in expand(f, limits, set_aside):
                 if isinstance(row, Reject):
                     decided.append(reject_row(run, row))
                 else:
@@ -140,8 +149,14 @@ def outcomes(
 
 def use_compiled_textrank(todo: list[WorkItem], workers: int) -> bool:
     """True when the run is large enough for the compiled TextRank to repay its start-up."""
-    size = sum(item.size if item.text is None else 3 * len(item.text) for item in todo)
+    size = sum(_text_bytes(item) for item in todo)
     return size >= COMPILED_TEXTRANK_BYTES_PER_WORKER * max(1, workers)
+
+
+def _text_bytes(item: WorkItem) -> int:
+    if item.spooled is not None:
+        return item.spooled[2]
+    return item.size if item.text is None else 3 * len(item.text)
 
 
 def batch_size(n: int, workers: int, most: int) -> int:

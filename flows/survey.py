@@ -5,13 +5,15 @@ tell in a fraction of a second that there is nothing new (`nothing_new`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from flows.plan import new_run_id, plan
 from flows.settings import Settings
 from flows.versions import transform_version
 from sources.base import FoundFile, WorkItem
 from sources.discover import discover_inputs
+from sources.spool import Spool
 from store.lock import held
 from store.parts import PartInfo, committed_runs, is_remote
 from store.state import load_seen, read_state
@@ -32,12 +34,22 @@ class Survey:
     decided: list[LogRow]  # ledger rows decided already: unchanged, rejected, skipped
 
 
-def survey_inputs(settings: Settings, run: RunInfo) -> Survey:
-    """Find the inputs, read the ledger, and split the inputs into work and decided outcomes."""
+def survey_inputs(settings: Settings, run: RunInfo, spool: Path | None = None) -> Survey:
+    """Find the inputs, read the ledger, and split the inputs into work and decided outcomes. With
+    `spool`, the text of corpus rows to transform waits in that file, not in memory."""
     found = discover_inputs(settings.sources, load_seen(settings.warehouse_dir))
     parts, ledger_parts, state = read_state(settings.parquet_root, settings.warehouse_dir, run.transform_version)
-    todo, decided = plan(found, state, run, settings.limits)
+    if spool is None:
+        todo, decided = plan(found, state, run, settings.limits, keep=_without_text)
+    else:
+        with Spool(spool) as kept:
+            todo, decided = plan(found, state, run, settings.limits, keep=kept.keep)
     return Survey(found, parts, ledger_parts, state, todo, decided)
+
+
+def _without_text(item: WorkItem) -> WorkItem:
+    # Only whether there is work is asked: the rows' text need not be held.
+    return replace(item, text=None)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def whole(value: T) -> T:
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def survey(settings: Settings, run: RunInfo) -> Survey:
     """Find the inputs, read the ledger, and split the inputs into work and decided outcomes."""
-    return survey_inputs(settings, run)
+    return survey_inputs(settings, run, spool=settings.warehouse.spool(run.run_id))
 
 
 @task(cache_policy=NO_CACHE)

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sources.archive import hash_stream, member_check, member_item, member_name, member_uri
-from sources.base import FoundFile, InputKind, Limits, Members, WorkItem, reject
+from sources.base import FoundFile, InputKind, Keep, Limits, Members, WorkItem, reject
 from transforms.models import Reject
 
 NAME = "archive_tar"
 
 
-def expand(found: FoundFile, limits: Limits, members: Members) -> Iterator[WorkItem | Reject]:
+def expand(found: FoundFile, limits: Limits, members: Members, _keep: Keep) -> Iterator[WorkItem | Reject]:
     try:
         tf = tarfile.open(found.path, "r:*")  # noqa: SIM115 - closed by the `with` below
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sources.archive import TooBig, hash_stream, member_check, member_item, member_name, member_uri
-from sources.base import FoundFile, InputKind, Limits, Members, WorkItem, reject, too_large
+from sources.base import FoundFile, InputKind, Keep, Limits, Members, WorkItem, reject, too_large
 from transforms.models import Reject
 
 NAME = "archive_zip"
 
 
-def expand(found: FoundFile, limits: Limits, members: Members) -> Iterator[WorkItem | Reject]:
+def expand(found: FoundFile, limits: Limits, members: Members, _keep: Keep) -> Iterator[WorkItem | Reject]:
     try:
         zf = zipfile.ZipFile(found.path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:

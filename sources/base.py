@@ -53,7 +53,7 @@ class FoundFile:
 @dataclass(frozen=True)
 class WorkItem:
     """One input to process: a whole file or an archive member (read in the worker), or a corpus
-    row (its text carried here)."""
+    row (its text carried here, or spooled to disk until its batch comes)."""
 
     uri: str
     name: str
@@ -65,6 +65,8 @@ class WorkItem:
     member: str | None = None  # the member's name inside the archive at `path`
     archive: str | None = None  # the kind of that archive, which reads the member
     size: int = 0  # bytes of the file or member, known when the item was planned
+    # A corpus row's text set aside on disk while the run plans (sources.spool): (file, offset, bytes).
+    spooled: tuple[str, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ class Members:
     documents: str  # the suffixes of the document kinds, for messages
 
 
-Expand = Callable[[FoundFile, Limits, Members], Iterator[WorkItem | Reject]]
+# What the planner does with each item as it is read (a corpus row's text may be set aside on disk).
+Keep = Callable[[WorkItem], WorkItem]
+Expand = Callable[[FoundFile, Limits, Members, Keep], Iterator[WorkItem | Reject]]
 
 
 @dataclass(frozen=True)

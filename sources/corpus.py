@@ -15,6 +15,7 @@ from sources.base import (
     CHUNK,
     Expand,
     FoundFile,
+    Keep,
     Limits,
     Members,
     WorkItem,
@@ -34,15 +35,18 @@ Rows = Callable[[str, str, IO[bytes], Limits], Iterator[WorkItem | Reject]]
 def expander(rows: Rows) -> Expand:
     """The `expand` of a corpus kind whose rows `rows` reads from a byte stream."""
 
-    def expand(found: FoundFile, limits: Limits, _members: Members) -> Iterator[WorkItem | Reject]:
-        return corpus_rows(found, limits, rows)
+    def expand(found: FoundFile, limits: Limits, _members: Members, keep: Keep) -> Iterator[WorkItem | Reject]:
+        return corpus_rows(found, limits, rows, keep)
 
     return expand
 
 
-def corpus_rows(found: FoundFile, limits: Limits, rows: Rows) -> Iterator[WorkItem | Reject]:
+def corpus_rows(
+    found: FoundFile, limits: Limits, rows: Rows, keep: Keep = lambda item: item
+) -> Iterator[WorkItem | Reject]:
     """One WorkItem per row of a corpus file with text, one Reject per row without. Read as a
-    stream; a file that changes meanwhile is reported once, as a whole."""
+    stream, each row passing through `keep` as it is read (so that its text need not stay in
+    memory); a file that changes meanwhile is reported once, as a whole."""
     items: list[WorkItem | Reject] = []
     h = hashlib.sha256()
     try:
@@ -63,7 +67,9 @@ def corpus_rows(found: FoundFile, limits: Limits, rows: Rows) -> Iterator[WorkIt
                 )
             else:
                 try:
-                    items.extend(rows(found.uri, found.name, stream, limits))
+                    items.extend(
+                        keep(r) if isinstance(r, WorkItem) else r for r in rows(found.uri, found.name, stream, limits)
+                    )
                 except _OverLimit:
                     items.append(
                         reject(

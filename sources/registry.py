@@ -12,7 +12,19 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from sources import archive_tar, archive_zip, corpus_csv, corpus_jsonl, docx, html, pdf, text
-from sources.base import UNSUPPORTED, FoundFile, InputKind, Limits, Members, WorkItem, changed, open_file, reject
+from sources.base import (
+    UNSUPPORTED,
+    FoundFile,
+    InputKind,
+    Keep,
+    Limits,
+    Members,
+    WorkItem,
+    changed,
+    open_file,
+    reject,
+)
+from sources.spool import read_spooled
 from transforms.models import Reject, SourceDoc
 
 KINDS: dict[str, InputKind] = {
@@ -63,7 +75,7 @@ def is_container(kind: str) -> bool:
     return found is not None and found.expand is not None
 
 
-def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
+def expand(found: FoundFile, limits: Limits, keep: Keep = lambda item: item) -> Iterator[WorkItem | Reject]:
     """The inputs inside a corpus file or an archive."""
     if found.size > limits.max_corpus_bytes:
         yield reject(
@@ -76,7 +88,7 @@ def expand(found: FoundFile, limits: Limits) -> Iterator[WorkItem | Reject]:
         return
     kind = KINDS[found.kind]
     assert kind.expand is not None
-    yield from kind.expand(found, limits, MEMBERS)
+    yield from kind.expand(found, limits, MEMBERS, keep)
 
 
 def document_item(found: FoundFile) -> WorkItem:
@@ -89,13 +101,17 @@ def document_item(found: FoundFile) -> WorkItem:
 
 def read_item(item: WorkItem) -> SourceDoc | Reject:
     """Read a work item into a SourceDoc, or say why it cannot be read (in the worker)."""
-    if item.text is not None:
+    if item.text is not None or item.spooled is not None:
+        try:
+            text = item.text if item.text is not None else read_spooled(item)
+        except OSError as exc:
+            return reject(item.uri, item.name, "read_error", f"could not read the row back: {exc}")
         return SourceDoc(
             source_uri=item.uri,
             source_name=item.name,
             media_type="text",
             content_sha256=item.content_sha256,
-            text=item.text,
+            text=text,
             source_meta=dict(item.meta),
         )
     assert item.path is not None

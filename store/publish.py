@@ -49,6 +49,10 @@ class Warehouse:
     def staging(self, name: str) -> Path:
         return self.folder / STAGING / f"warehouse-{name}.duckdb"
 
+    def spool(self, run_id: str) -> Path:
+        """Where run `run_id` sets aside the text of the corpus rows it will transform."""
+        return self.folder / STAGING / f"rows-{run_id}.spool"
+
 
 @dataclass(frozen=True)
 class Commit:

@@ -30,11 +30,11 @@ from typing import Any
 import psutil
 
 from store.parts import MANIFESTS, atomic_write_bytes, read_manifests
+from store.publish import STAGING
 from store.repair import unlisted_committed
 
 FLOW_NAME = "baogao-ingest"
 LEASES = ".runs"
-STAGING = ".staging"
 
 
 @dataclass

@@ -139,3 +139,78 @@ def test_one_huge_document_is_refused_quickly_not_transformed_for_minutes(
     assert ran.seconds < 300
     rows = outcomes(tmp_path / "w", api_url)
     assert [r[1:] for r in rows] == [("rejected", "too_large")], rows
+
+
+SURVEY_CHILD = """
+import resource, sys
+from pathlib import Path
+import flows.survey as survey
+from flows.plan import new_run_id
+from flows.settings import Settings
+from transforms.models import RunInfo
+import datetime as dt
+
+src, warehouse, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+if mode == "held":  # the control: every new row's text kept in memory until its batch comes
+    survey._without_text = lambda item: item
+now = dt.datetime.now(dt.UTC)
+run = RunInfo(run_id=new_run_id(now), ingested_at=now, transform_version="t")
+spool = warehouse / "rows.spool" if mode == "spooled" else None
+work = survey.survey_inputs(Settings(sources=[src], warehouse_dir=warehouse), run, spool=spool)
+print(len(work.todo), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def test_planning_a_corpus_of_many_new_rows_keeps_one_row_in_memory_not_the_corpus(
+    tmp_path: Path, paragraphs: list[str]
+) -> None:
+    """400 MB of valid rows unpacked, from a .jsonl.gz of a few MB: planning reads every row; the
+    text of the rows to transform waits in the run's spool file, so the planner's peak memory
+    does not grow with the corpus (the control, which keeps the rows, shows what it would be)."""
+    import subprocess
+    import sys
+
+    from tests.reliability.conftest import REPO
+
+    src = tmp_path / "in"
+    src.mkdir()
+    body = big_text(paragraphs, 256 * 1024, 5)
+    n = 1600
+    with gzip.open(src / "corpus.jsonl.gz", "wb", compresslevel=1) as f:
+        for i in range(n):
+            f.write(json.dumps({"title": f"r{i}", "content": f"第{i}号{body}"}, ensure_ascii=False).encode() + b"\n")
+    peaks = {}
+    for mode in ("spooled", "held"):
+        w = tmp_path / mode
+        w.mkdir()
+        out = subprocess.run(
+            [sys.executable, "-c", SURVEY_CHILD, str(src), str(w), mode],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        ).stdout.split()
+        assert int(out[0]) == n
+        peaks[mode] = int(out[1])
+    print({k: f"{v / MB:.0f} MiB" for k, v in peaks.items()})
+    assert peaks["held"] > 300 * MB  # the control holds the corpus: the measurement can fail
+    assert peaks["spooled"] < 200 * MB
+    spool = tmp_path / "spooled" / "rows.spool"
+    assert spool.stat().st_size > 400 * MB
+    tally("attacks tried: memory")
+
+
+def test_a_spooled_row_reads_back_as_the_same_text(tmp_path: Path) -> None:
+    from sources.base import WorkItem
+    from sources.registry import read_item
+    from sources.spool import Spool
+
+    texts = ["政协工作报告\n提交提案266件。", "", "第二份\ud800报告"]  # a lone surrogate passes through as it came
+    with Spool(tmp_path / "s.spool") as spool:
+        items = [
+            spool.keep(WorkItem(uri=f"c.jsonl#row={i}", name="c.jsonl", kind="text", content_sha256="x", text=t))
+            for i, t in enumerate(texts)
+        ]
+    assert all(i.text is None and i.spooled is not None for i in items)
+    assert [read_item(i).text for i in items] == texts  # type: ignore[union-attr]
