@@ -83,6 +83,8 @@ def test_the_seed_corpus_loads_into_every_contract_table(seeded: tuple[Path, Run
     sentences = query(warehouse, "select count(*), count(distinct doc_id) from sentences")[0]
     assert sentences[0] > 20_000 and sentences[1] == 75
     assert summary.rows["sentences"] == sentences[0]
+    # The corpus rows waited in the run's spool (sources.spool), which the run removed.
+    assert list((warehouse / ".staging").glob("*")) == []
 
 
 def test_every_sentence_is_its_span_of_the_document_text(seeded: tuple[Path, RunSummary]) -> None:
