@@ -489,6 +489,13 @@ def _phrase_after(toks: Sequence[Token], j: int, relative: bool = False) -> tupl
                 break
         elif not _nominal(tok):
             break
+        elif (
+            seen_noun
+            and tok.tag in ("l", "j")
+            and len(tok.word) == 4
+            and (k + 1 == len(toks) or toks[k + 1].word in "，。；！,;!")
+        ):
+            break  # 20项民生实事全面完成。243个重点项目建成投产。: a set phrase ending the clause is its predicate
         elif tok.tag.startswith("n") or tok.tag in ("vn", "j", "nz", "eng", "k", "l", "g"):
             seen_noun = True
             last = k
@@ -529,6 +536,8 @@ def _verb_after(toks: Sequence[Token], k: int) -> str | None:
                 k += 1  # 被相关部门采纳: 相关 is part of the agent
                 continue
             return _verb_word(toks, k, 0)
+        elif tok.tag in ("l", "j") and len(tok.word) == 4 and (k + 1 == n or toks[k + 1].word in "，。；！,;!"):
+            return tok.word  # …重点项目建成投产。: the set phrase is the predicate
         elif tok.tag not in ("d", "p", "f") and not _nominal(tok) and tok.word not in _COORD:
             break
         k += 1
