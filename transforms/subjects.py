@@ -314,6 +314,16 @@ def _phrase_before(
             # 城镇新增就业, 下岗失业人员再就业: the people counted are the subject of a clause
             if tok.tag in _VERB and clause_verb is None:
                 clause_verb = _verb_word(toks, j, floor)
+        elif (
+            head_seen
+            and len(tok.word) == 1
+            and tok.tag == "d"
+            and tok.word in _LINK
+            and j + 1 <= last
+            and len(toks[j + 1].word) == 1
+            and toks[j + 1].tag.startswith("n")
+        ):
+            pass  # 共+富 (共富引领): a one-character piece of a word jieba cut, not the link word
         elif tok.tag == "m" or tok.word in _STOCK or tok.word in _LINK:
             break
         elif tok.word in ("以上", "以下") and head_seen and j > 0 and toks[j - 1].start >= floor:
