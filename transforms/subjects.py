@@ -453,6 +453,8 @@ def _phrase_after(toks: Sequence[Token], j: int, relative: bool = False) -> tupl
     """(first, last) indexes of the noun phrase that starts at token j (6个委员调研小组提出 …,
     7个学习座谈小组): modifiers, verbs among them, then nouns; it ends on a noun. A relative clause
     (1亿多受过高等教育和有专业技能的人才) is taken with the noun after its 的."""
+    if j < len(toks) and toks[j].word in _COPULAS:
+        return j, j - 1  # 三十五亿元是用于…: the link after the amount says what it is for, not what it is
     de = _relative_clause_end(toks, j) if relative else None
     if de is not None:
         _, last = _phrase_after(toks, de + 1)
@@ -629,8 +631,8 @@ def find_subject(
         if tok.tag == "t" and j + 1 < len(toks) and (toks[j + 1].word in _LINK or toks[j + 1].word in _CHANGE):
             j -= 1  # 存款年末达到
             continue
-        if tok.word.startswith("每") and tok.word != "每":
-            j -= 1  # 每人每年240元: a rate's denominator
+        if (tok.word.startswith("每") and tok.word != "每") or tok.word in ("人均", "户均"):
+            j -= 1  # 每人每年240元, 由人均600元: a rate's denominator
             continue
         if tok.tag == "q" and j > 1 and toks[j - 1].tag == "m" and toks[j - 2].word == "每":
             j -= 3  # 平均每50公斤提高7.4元
@@ -715,7 +717,7 @@ def find_subject(
             compared=compared,
             each=each,
         )
-    if counts and has_after and _verb(toks[first_after]):
+    if counts and has_after and _verb(toks[first_after]) and toks[first_after].word not in _COPULAS:
         w = toks[first_after].word  # 3.58亿人参保: the people who did it
         return Subject(w, w, w, True, change, share, stock, compared=compared, each=each)
     return Subject(None, None, verb or tail_verb, False, change, share, stock, tail_verb is not None, compared, each)

@@ -113,6 +113,14 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
         ("全年新登记企业增长24.5%", [("24.5%", "新登记企业", "企业", "增长")]),
         # a set phrase that ends the clause after the counted noun is its predicate
         ("243个重点项目建成投产。", [("243个", "重点项目", "项目", "建成投产")]),
+        # 人均 is the denominator of a rate, like 每人 (the phrase is before it)
+        (
+            "将农村部分计划生育家庭奖励扶助标准由人均600元提高到720元。",
+            [
+                ("600元", "农村部分计划生育家庭奖励扶助标准", "标准", None),
+                ("720元", "农村部分计划生育家庭奖励扶助标准", "标准", "提高"),
+            ],
+        ),
         # a comparison between the phrase and the number is skipped
         ("委员履职平均分比去年提高7.5%", [("7.5%", "委员履职平均分", "平均分", "提高")]),
     ],
