@@ -398,6 +398,26 @@ class _TokenIndex:
         return self.get(pos) is not None
 
 
+# Tags several rules start from; the tokens that carry them are found in one pass per text.
+_RULE_TAGS = frozenset({"ns", "nr", "nt", "nz", "j"})
+_LAST_TAGGED: list[tuple[Segmentation, dict[str, list[int]]]] = []
+
+
+def _tagged(seg: Segmentation) -> dict[str, list[int]]:
+    """The positions of the tokens of each tag of _RULE_TAGS, in order: one comprehension over
+    the tokens serves every rule (a pass over a long report costs about as much as a rule).
+    The last text's answer is kept (a tuple replaced whole, checked by identity)."""
+    last = _LAST_TAGGED[-1] if _LAST_TAGGED else None
+    if last is not None and last[0] is seg:
+        return last[1]
+    tags = seg.tags
+    out: dict[str, list[int]] = {t: [] for t in _RULE_TAGS}
+    for k in [k for k, t in enumerate(tags) if t in _RULE_TAGS]:
+        out[tags[k]].append(k)
+    _LAST_TAGGED[:] = [(seg, out)]
+    return out
+
+
 def _name_at(seg: Segmentation, index: _TokenIndex, start: int, end: int) -> tuple[int, int] | None:
     """The longest name starting at `start` and ending at or before `end`, on word boundaries
     (总理李强所作: 李强, not 李强所)."""
@@ -443,7 +463,7 @@ def person_spans(
                     break
     named = known_spans(seg, leaders) if known is None else [k for k in known if k[2] in leaders]
     found.extend((s, e) for s, e, _ in named if not text.startswith(("思想", "理论"), e))
-    for k in [k for k, tag in enumerate(seg.tags) if tag == "nr"]:
+    for k in _tagged(seg)["nr"]:
         if user_tags.get(seg.words[k]) == "nr":
             found.append((seg.starts[k], seg.starts[k + 1]))
     found.extend(_listed_names(text, seg, index, found))
@@ -645,7 +665,8 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
     heads = {s for s, _ in region_spans} | {s for s, _ in found}
     index = region_index(regions) if regions else None
     words, tags, starts = seg.words, seg.tags, seg.starts
-    for i in [i for i, word in enumerate(words) if word[-1] in _ORG_SUFFIX_LAST]:
+    suffixed = [i for i, word in enumerate(words) if word[-1] in _ORG_SUFFIX_LAST]
+    for i in suffixed:
         word = words[i]
         suffix = _ORG_SUFFIX.search(word)
         if suffix is None or word in _GENERIC_ORGS:
@@ -673,7 +694,7 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
         if head is not None and (suffix.group() != "中心" or tags[i] == "nt"):
             found.append((head, end))
     # A committee's short form: 发改委 (an abbreviation jieba knows), 卫健委, 提案委, 农业农村委.
-    for i in [i for i, w in enumerate(words) if w.endswith("委")]:
+    for i in [i for i, w in enumerate(words) if w[-1] == "委"]:
         word = words[i]
         if len(word) >= 3 and tags[i] == "j":
             lead = i - 1 if i > 0 and words[i - 1] in ("省", "市", "县", "区", "州") else i
@@ -688,7 +709,7 @@ def organization_spans(text: str, seg: Segmentation, regions: Any, region_spans:
             if size >= 2:
                 lead = j - 1 if j > 0 and words[j - 1] in ("省", "市", "县", "区", "州") else j
                 found.append((starts[lead], starts[i + 1]))
-    found.extend(_named_company_spans(seg))
+    found.extend(_named_company_spans(seg, [i for i in suffixed if words[i] in _COMPANY_HEADS]))
     found.extend(_dictionary_org_spans(seg, index))
     # 福州大学城, 厦门科学城: a university town or park is a place.
     found = [(s, e) for s, e in found if text[e : e + 1] not in ("城", "园")]
@@ -767,13 +788,13 @@ _FIRM_NAME_TAGS = frozenset({"nz", "j", "ns"})
 _FIRM_HEADS = frozenset({"公司", "集团"})
 
 
-def _named_company_spans(seg: Segmentation) -> list[tuple[int, int]]:
+def _named_company_spans(seg: Segmentation, heads: list[int]) -> list[tuple[int, int]]:
     """A firm or institution whose name is a word jieba reads as a name, an abbreviation or a
     proper noun (梅花 nr, 中粮 j, 吉利 ns), or characters it could not join (吉/翼), right before
     公司, 集团, 银行, 研究院 …: 吉翼公司, 中粮集团. A kind (电力公司, 国有公司, 该公司) is not one."""
     words, tags, starts = seg.words, seg.tags, seg.starts
     out: list[tuple[int, int]] = []
-    for i in [i for i, w in enumerate(words) if w in _COMPANY_HEADS]:
+    for i in heads:
         if i == 0:
             continue
         prev, tag = words[i - 1], tags[i - 1]
@@ -809,7 +830,8 @@ def _dictionary_org_spans(seg: Segmentation, index: Any) -> list[tuple[int, int]
     known by a short form (妇联, 侨联, 社科联)."""
     words, tags, starts = seg.words, seg.tags, seg.starts
     out: list[tuple[int, int]] = []
-    for k in [k for k, t in enumerate(tags) if t in ("nt", "j", "nz")]:
+    tagged = _tagged(seg)
+    for k in sorted(tagged["nt"] + tagged["j"] + tagged["nz"]):
         word, tag = words[k], tags[k]
         if len(word) < 2 or not _NAME_WORD.fullmatch(word):
             continue
@@ -1148,7 +1170,7 @@ def place_spans(
     for start, end, name in known_spans(seg, countries) if known is None else known:
         if name in countries:
             spans.append(Span("place", start, end, name))
-    for k in [k for k, tag in enumerate(seg.tags) if tag == "ns"]:
+    for k in _tagged(seg)["ns"]:
         word, start = seg.words[k], seg.starts[k]
         if len(word) < 2:
             continue
@@ -1228,7 +1250,12 @@ def feature_spans(
 
     names = region_index(regions).by_name if regions else {}
     tok = _TokenIndex(list(starts))
-    for k in range(n):
+    # Only tokens tagged as places, abbreviations or names, and those that start a region, can
+    # start one of these (one set lookup per token, in a comprehension).
+    tagged = _tagged(seg)
+    visit = set(tagged["ns"] + tagged["j"] + tagged["nr"])
+    visit.update(k for m in matches if (k := tok.get(m.start)) is not None)
+    for k in sorted(visit):
         word, tag = words[k], tags[k]
         # 中亚国家, 东南亚地区: jieba keeps the noun after the place in the word.
         area = re.sub(r"(?:国家|地区|各国)$", "", word) if tag == "ns" else ""
@@ -1323,22 +1350,38 @@ def _is_within(child: Any, parent: Any, regions: tuple[Any, ...]) -> bool:
 # All together
 
 
-def _overlaps(span: Span, others: Iterable[tuple[int, int]]) -> bool:
-    return any(span.start < e and s < span.end for s, e in others)
+class _Ranges:
+    """Ranges that do not overlap one another, sorted: whether a span overlaps or lies inside one
+    is found by bisection (a report holds hundreds of mentions; comparing each with each grew
+    with their square)."""
 
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()) -> None:
+        pairs = sorted(ranges)
+        self.starts = [s for s, _ in pairs]
+        self.ends = [e for _, e in pairs]
 
-def _inside(span: Span, others: Iterable[tuple[int, int]]) -> bool:
-    return any(s <= span.start and span.end <= e for s, e in others)
+    def overlaps(self, span: Span) -> bool:
+        i = bisect_left(self.starts, span.end) - 1
+        return i >= 0 and self.ends[i] > span.start
+
+    def contains(self, span: Span) -> bool:
+        i = bisect_right(self.starts, span.start) - 1
+        return i >= 0 and self.ends[i] >= span.end
+
+    def add(self, span: Span) -> None:
+        i = bisect_left(self.starts, span.start)
+        self.starts.insert(i, span.start)
+        self.ends.insert(i, span.end)
 
 
 def _longest_first(spans: list[Span]) -> list[Span]:
     """Of overlapping spans of one type, keep the longest (then the earliest)."""
     kept: list[Span] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Ranges()
     for sp in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if not _overlaps(sp, taken):
+        if not taken.overlaps(sp):
             kept.append(sp)
-            taken.append((sp.start, sp.end))
+            taken.add(sp)
     return kept
 
 
@@ -1371,30 +1414,30 @@ def entity_spans(
     # Countries and leaders are looked up in one pass over the tokens.
     known = known_spans(seg, _union(countries, leaders))
     titles = title_spans(text)
-    in_titles = [(s.start, s.end) for s in titles]
+    in_titles = _Ranges((s.start, s.end) for s in titles)
     quotes = quoted_spans(text)
     formula_rows = [Span("formula", s, e, n) for s, e, n in formula_spans(text, formulas)]
     matches = [
-        m for m in region_matches(text, seg, regions, home) if not _inside(Span("place", m.start, m.end, ""), in_titles)
+        m for m in region_matches(text, seg, regions, home) if not in_titles.contains(Span("place", m.start, m.end, ""))
     ]
     region_spans = [(m.start, m.end) for m in matches]
     orgs = _longest_first(
-        [o for o in organization_spans(text, seg, regions, region_spans) if not _inside(o, in_titles)]
+        [o for o in organization_spans(text, seg, regions, region_spans) if not in_titles.contains(o)]
     )
-    org_ranges = [(o.start, o.end) for o in orgs]
+    org_ranges = _Ranges((o.start, o.end) for o in orgs)
     persons = _longest_first(
         [
             p
             for p in person_spans(text, seg, user_tags, leaders)
-            if not _inside(p, in_titles) and not _overlaps(p, org_ranges)
+            if not in_titles.contains(p) and not org_ranges.overlaps(p)
         ]
     )
-    person_ranges = [(p.start, p.end) for p in persons]
+    person_ranges = _Ranges((p.start, p.end) for p in persons)
     places = _longest_first(
         [
             p
             for p in place_spans(text, seg, regions, matches, countries, known)
-            if not _inside(p, in_titles) and not _overlaps(p, org_ranges) and not _overlaps(p, person_ranges)
+            if not in_titles.contains(p) and not org_ranges.overlaps(p) and not person_ranges.overlaps(p)
         ]
     )
     return titles + quotes + formula_rows + orgs + persons + places
