@@ -241,6 +241,8 @@ def _print_summary(summary: Any) -> None:
         for line in summary.rejects:
             r.add_row(_short_uri(line.source_uri), line.outcome, line.reason_code, line.message)
         console.print(r)
+    for note in summary.notes:
+        console.print(f"note: {note}")
     console.print(f"warehouse: {summary.warehouse}")
 
 

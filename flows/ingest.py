@@ -81,6 +81,8 @@ class RunSummary(BaseModel):
     # Wall seconds per stage in the flow's process (discover, transform, write, publish, load,
     # checks, swap), and `worker.<stage>`: seconds per transform stage summed over batches.
     stages: dict[str, float] = {}
+    # What the user should know that did not stop the run (a damaged warehouse built anew).
+    notes: list[str] = []
 
 
 @flow(name="baogao-ingest", task_runner=local_task_runner(), log_prints=True)  # type: ignore[arg-type]
@@ -136,6 +138,8 @@ def ingest(settings: Settings | None = None) -> RunSummary:
     summary = _summary(log, published, started, settings, timings)
     report_run(run.run_id, "completed", outcome_counts(log), published.rows, published.checks, timings.rounded(), None)
     get_run_logger().info("run %s: %s", run.run_id, summary.outcomes)
+    for note in summary.notes:
+        get_run_logger().warning("run %s: %s", run.run_id, note)
     return summary
 
 
@@ -237,4 +241,5 @@ def _summary(
             if r.outcome in ("rejected", "needs_review", "skipped")
         ],
         stages=timings.rounded(),
+        notes=[published.rebuilt_because] if published.rebuilt_because else [],
     )

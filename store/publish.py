@@ -71,6 +71,7 @@ class Published:
     checks: list[CheckResult]
     committed: list[PartInfo] = field(default_factory=list)
     run: RunRow | None = None  # the row committed to `runs`, when a run was committed
+    rebuilt_because: str | None = None  # see PublishResult
 
 
 def publish(
@@ -117,7 +118,7 @@ def publish(
     rows = dict(built.rows)
     if commit is not None:
         rows["runs"] = rows.get("runs", 0) + 1
-    return Published(rows, checks, committed, row)
+    return Published(rows, checks, committed, row, built.rebuilt_because)
 
 
 def publish_failure(wh: Warehouse, row: RunRow) -> str | None:

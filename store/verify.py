@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from store.parts import MANIFESTS, Root, is_remote, list_files, local_root, part_url, read_manifests, verify_part
 from store.repair import lost_documents, unlisted_committed
+from store.warehouse import scan
 
 # A damaged block surfaces as duckdb.Error, or as OSError when rows stream out through Arrow.
 _READ_ERRORS = (duckdb.Error, OSError, pa.ArrowException)
@@ -143,21 +144,12 @@ def health_check(path: Path) -> str:
         return classify_db_error(str(exc))[0]
     try:
         for (table,) in con.execute(_TABLES).fetchall():
-            _scan(con, table)
+            scan(con, table)
     except _READ_ERRORS as exc:
         return classify_db_error(str(exc))[0]
     finally:
         con.close()
     return "ok"
-
-
-def _scan(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """Read every value of every column (count(*) alone would read only metadata)."""
-    rows = 0
-    reader = con.table(table).select("*").to_arrow_reader(batch_size=65_536)
-    for batch in reader:
-        rows += batch.num_rows
-    return rows
 
 
 def verify_database(path: Path, out: Report, base: Path) -> None:
@@ -184,7 +176,7 @@ def verify_database(path: Path, out: Report, base: Path) -> None:
         tables = [r[0] for r in con.execute(_TABLES).fetchall()]
         for table in tables:
             try:
-                out.rows_checked += _scan(con, table)
+                out.rows_checked += scan(con, table)
                 out.tables_checked += 1
             except _READ_ERRORS as exc:
                 out.problems.append(

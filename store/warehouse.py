@@ -42,6 +42,8 @@ class WarehouseError(RuntimeError):
 class PublishResult:
     path: Path
     rows: dict[str, int]
+    # Why the build started from nothing instead of from the published file, when that was not asked.
+    rebuilt_because: str | None = None
 
 
 def sql_files(sql_dir: Path) -> tuple[Path, list[Path], list[Path]]:
@@ -289,23 +291,54 @@ def build(
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
     tables_sql, _derive, _views = sql_files(sql_dir)
+    damaged: str | None = None
     if target.exists() and not fresh:
         shutil.copyfile(target, staging)
         try:
             with staging_connection(staging) as con:
                 compatible = _has_schema(con, schema_version(tables_sql))
+                # The build rewrites only what changed: a block damaged on disk elsewhere would be
+                # published again, so every value is read once before the copy is built on.
+                damage = first_damage(con) if compatible else None
         except duckdb.Error as exc:
             staging.unlink(missing_ok=True)
             raise WarehouseError(
                 f"the published warehouse {target} cannot be opened ({exc}); nothing was changed. Run "
                 "`baogao rebuild` to build it again from the Parquet parts, then ingest again"
             ) from exc
-        if not compatible:
+        if damage is not None:
+            damaged = (
+                f"the published warehouse {target} has a damaged table ({damage[0]}: {damage[1]}); "
+                "the new one was built from the Parquet parts instead of from it"
+            )
+        if not compatible or damage is not None:
             staging.unlink()
     if not staging.exists():
         with staging_connection(staging) as con:
             create_schema(con, tables_sql)
-    return build_into(staging, sql_dir, reference_dir, root, parts, keep)
+    built = build_into(staging, sql_dir, reference_dir, root, parts, keep)
+    return PublishResult(built.path, built.rows, damaged)
+
+
+def scan(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Read every value of every column of `table` (count(*) alone would read only metadata, and
+    DuckDB checks a block's checksum only when it reads the block)."""
+    rows = 0
+    reader = con.table(table).select("*").to_arrow_reader(batch_size=65_536)
+    for batch in reader:
+        rows += batch.num_rows
+    return rows
+
+
+def first_damage(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """(table, DuckDB's message) of the first table that cannot be read whole; None when all can."""
+    tables = con.execute("select table_name from duckdb_tables() where schema_name = 'main' order by 1").fetchall()
+    for (table,) in tables:
+        try:
+            scan(con, table)
+        except (duckdb.Error, pa.ArrowException) as exc:
+            return table, str(exc).splitlines()[0]
+    return None
 
 
 def build_into(

@@ -122,3 +122,44 @@ def test_24_29_baogao_verify_says_all_is_well_then_names_a_damaged_part_and_what
     assert "baogao repair" in bad.output
     missing = runner.invoke(app, ["verify", "--warehouse", str(tmp_path / "nowhere")])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
+
+
+def test_an_ingest_never_republishes_a_damaged_block_it_builds_from_the_parquet_parts_and_says_so(
+    published: Path, tmp_path: Path, paragraphs: list[str], prefect_harness: None
+) -> None:
+    """Bits changed in a data block of the published file, in a table the next run does not
+    rewrite: the incremental build would copy the block into the new warehouse. The run notices,
+    builds from the Parquet parts instead, and its summary says so."""
+    from flows.ingest import ingest
+    from tests.reliability.conftest import write_reports
+
+    shutil.copytree(published.parent, tmp_path / "root")
+    warehouse, sources = tmp_path / "root" / "w", tmp_path / "root" / "in"
+    db = warehouse / "warehouse.duckdb"
+    before = _table_hashes(db)
+    good = db.read_bytes()
+    db.chmod(0o644)
+    for k in range(1, 40):  # a data block: not a free one, nor the catalog (opening would fail)
+        at = len(good) * k // 40
+        db.write_bytes(good[:at] + bytes(x ^ 0xFF for x in good[at : at + 64]) + good[at + 64 :])
+        if health_check(db) == "checksum" and _opens_and_counts(db):
+            break
+    db.chmod(0o444)
+    tally("faults injected: damaged database")
+    assert health_check(db) == "checksum" and _opens_and_counts(db)  # only a full read finds it
+    write_reports(sources, paragraphs, 70, 1)  # something new, so the run builds and publishes
+    summary = ingest(Settings(sources=[sources], warehouse_dir=warehouse, workers=1))
+    assert summary.run.docs_new == 1
+    assert len(summary.notes) == 1 and "damaged table" in summary.notes[0] and "Parquet parts" in summary.notes[0]
+    assert health_check(db) == "ok" and verify(warehouse).ok
+    after = _table_hashes(db)
+    assert after["documents"][0] == before["documents"][0] + 1
+
+
+def _opens_and_counts(db: Path) -> bool:
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            con.execute("select count(*) from documents").fetchall()
+    except duckdb.Error:
+        return False
+    return True
