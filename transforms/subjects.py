@@ -50,8 +50,11 @@ class Subject:
 
 # Tags that can sit inside a noun phrase. jieba: n* nouns, vn verbal nouns, an adjectival nouns,
 # b distinguishing words (重大, 现有 is handled apart), a adjectives, j abbreviations, k suffixes
-# (联谊型), l idioms, s places, eng Latin words (5G), q measure words inside names (宁波市级).
-_NOMINAL = ("n", "vn", "an", "b", "a", "j", "k", "l", "s", "eng", "q", "g", "t", "zg", "nz", "nt", "ns", "nr", "ng")
+# (联谊型), l idioms, s places, eng Latin words (5G), q measure words inside names (宁波市级), h prefixes
+# (非+化石能源).
+_NOMINAL = (
+    "n", "vn", "an", "b", "a", "j", "k", "l", "s", "eng", "q", "g", "t", "zg", "nz", "nt", "ns", "nr", "ng", "h",
+)  # fmt: skip
 # Verbs that govern the counted thing in reports, whatever tag jieba gives them without HMM
 # (联系/n, 办理/n, 惠及/ns, 建设/vn): one before a phrase is the action, not part of the name.
 GOVERNING_VERBS = frozenset(
@@ -318,12 +321,14 @@ def _phrase_before(
             head_seen
             and len(tok.word) == 1
             and tok.tag == "d"
-            and tok.word in _LINK
             and j + 1 <= last
             and len(toks[j + 1].word) == 1
-            and toks[j + 1].tag.startswith("n")
+            and (
+                toks[j + 1].tag.startswith("n")
+                or (toks[j + 1].tag in _VERB and j + 2 < len(toks) and toks[j + 2].word in _COORD)
+            )
         ):
-            pass  # 共+富 (共富引领): a one-character piece of a word jieba cut, not the link word
+            pass  # 共+富引领, 互+认、: a one-character adverb of a word jieba cut, not the adverb of the phrase
         elif tok.tag == "m" or tok.word in _STOCK or tok.word in _LINK:
             break
         elif tok.word in ("以上", "以下") and head_seen and j > 0 and toks[j - 1].start >= floor:
@@ -453,6 +458,10 @@ def _phrase_after(toks: Sequence[Token], j: int, relative: bool = False) -> tupl
     """(first, last) indexes of the noun phrase that starts at token j (6个委员调研小组提出 …,
     7个学习座谈小组): modifiers, verbs among them, then nouns; it ends on a noun. A relative clause
     (1亿多受过高等教育和有专业技能的人才) is taken with the noun after its 的."""
+    if j < len(toks) and toks[j].word[:1] in "（(":
+        # 8978辆（台）, 2.5万套（间）城市危旧房: an aside on the unit, not what is counted
+        end = _bracket_end(toks, j)
+        return _phrase_after(toks, end + 1, relative) if end is not None else (j, j - 1)
     if j < len(toks) and toks[j].word in _COPULAS:
         return j, j - 1  # 三十五亿元是用于…: the link after the amount says what it is for, not what it is
     de = _relative_clause_end(toks, j) if relative else None
