@@ -98,7 +98,8 @@ class Span:
 # ---------------------------------------------------------------------------------------------
 # Titles and quoted terms
 
-_TITLE = re.compile(r"《([^《》\n]{1,100})》")
+# A title on one line; a page may break the line right inside the marks (《\n…\n》).
+_TITLE = re.compile(r"《[ \t　]*\n?[ \t　]*([^《》\n]{1,100}?)[ \t　]*\n?[ \t　]*》")
 _QUOTES = [
     re.compile(r"“([^“”\n]{1,40})”"),
     re.compile(r"「([^「」\n]{1,40})」"),

@@ -160,6 +160,18 @@ def test_titles_and_quoted_terms_keep_their_inner_text() -> None:
     ]
 
 
+def test_a_title_whose_marks_stand_on_lines_of_their_own_is_a_title() -> None:
+    # as the pages of the national reports break lines: 《\n…\n》, 《 纲要（草案） 》
+    text = (
+        "全国科学大会的召开和《\n一九七八——一九八五年全国科学技术发展规划纲要（草案）\n》的制定，编制《 纲要（草案） 》"
+    )
+    rows = [(m.type, m.text) for m in mentions_of(text) if m.type == "document_title"]
+    assert rows == [
+        ("document_title", "一九七八——一九八五年全国科学技术发展规划纲要（草案）"),
+        ("document_title", "纲要（草案）"),
+    ]
+
+
 def test_entity_id_is_sha256_of_type_and_name() -> None:
     assert entity_id("person", "冯楠") == hashlib.sha256("person\x1f冯楠".encode()).hexdigest()[:16]
 
