@@ -101,7 +101,7 @@ class Span:
 # A title on one line; a page may break the line right inside the marks (《\n…\n》).
 _TITLE = re.compile(r"《[ \t　]*\n?[ \t　]*([^《》\n]{1,100}?)[ \t　]*\n?[ \t　]*》")
 _QUOTES = [
-    re.compile(r"“([^“”\n]{1,40})”"),
+    re.compile(r"“[ \t　]*\n?([^“”\n]{1,40}?)\n?[ \t　]*”"),  # a page may break the line inside: “\n一带一路\n”
     re.compile(r"「([^「」\n]{1,40})」"),
     re.compile(r"『([^『』\n]{1,40})』"),
     re.compile(r"‘([^‘’\n]{1,40})’"),
