@@ -1144,6 +1144,7 @@ def place_spans(
     matches: list[_RegionMatch],
     countries: frozenset[str] = frozenset(),
     known: list[tuple[int, int, str]] | None = None,
+    home: str | None = None,
 ) -> list[Span]:
     """Regions (a chain such as 江西省宜春市 is one mention, named and linked by its last link),
     villages and towns, countries (seeds/reference/countries.csv, and full names of states the
@@ -1167,7 +1168,7 @@ def place_spans(
         if short and text[rm.end : end] in ("江", "河", "溪") and end in boundaries:
             spans.append(Span("place", rm.start, end, text[rm.start : end]))
     spans.extend(town_spans(text, seg))
-    spans.extend(feature_spans(text, seg, matches, regions))
+    spans.extend(feature_spans(text, seg, matches, regions, home))
     for start, end, name in known_spans(seg, countries) if known is None else known:
         if name in countries:
             spans.append(Span("place", start, end, name))
@@ -1213,8 +1214,33 @@ _AREA_HEADS = ("都市圈", "城市群")
 _LINE_HEADS = frozenset({"铁路", "高铁", "高速", "公路", "高速公路", "线", "航线", "管道", "班列"})
 
 
+_INITIALS: dict[tuple[int, str | None], frozenset[str]] = {}
+
+
+def _city_initials(index: Any, home: str | None) -> frozenset[str]:
+    """The first characters of the short names of the cities of the document's province, which
+    its reports join into names of groupings (成渝, 呼包鄂, 西咸); none for a national report."""
+    key = (id(index), home)
+    initials = _INITIALS.get(key)
+    if initials is None:
+        region = index.by_code.get(home) if home else None
+        chain = [region, *index.ancestors(region)] if region is not None else []
+        province = next((r for r in chain if r.level == "province"), None)
+        initials = frozenset(
+            r.short_name[0]
+            for r in index.by_code.values()
+            if province is not None and r.level == "city" and r.parent_code == province.code and r.short_name
+        )
+        _INITIALS[key] = initials
+    return initials
+
+
 def feature_spans(
-    text: str, seg: Segmentation, matches: list[_RegionMatch], regions: tuple[Any, ...] = ()
+    text: str,
+    seg: Segmentation,
+    matches: list[_RegionMatch],
+    regions: tuple[Any, ...] = (),
+    home: str | None = None,
 ) -> list[Span]:
     """Places named by their morphology rather than a reference list: parts of the world and
     natural areas (a place word ending in 洲, 洋, 盆地, 高原, 海峡, 半岛, 湾 …), a place word with a
@@ -1250,6 +1276,7 @@ def feature_spans(
     from transforms.regions import region_index
 
     names = region_index(regions).by_name if regions else {}
+    initials = _city_initials(region_index(regions), home) if regions else frozenset()
     tok = _TokenIndex(list(starts))
     # Only tokens tagged as places, abbreviations or names, and those that start a region, can
     # start one of these (one set lookup per token, in a comprehension).
@@ -1265,10 +1292,15 @@ def feature_spans(
         elif (
             tag in ("ns", "j", "nr")
             and 2 <= len(word) <= 4
-            and all(c in _PROVINCE_ABBREVIATIONS for c in word)
+            and all(c in _PROVINCE_ABBREVIATIONS or c in initials for c in word)
+            and word not in names
             and not names_a_line(k)
         ):
-            out.append(Span("place", starts[k], starts[k + 1], word))
+            # 福厦/泉: a grouping goes on over single characters that are initials too.
+            last = k
+            while last + 1 < n and len(words[last + 1]) == 1 and words[last + 1] in initials:
+                last += 1
+            out.append(Span("place", starts[k], starts[last + 1], text[starts[k] : starts[last + 1]]))
         found = place_word(k, True)
         if found is None or (found[1] is None and word in names):
             # A natural feature or a port named after the word: 兴隆湖, 宁波港.
@@ -1437,7 +1469,7 @@ def entity_spans(
     places = _longest_first(
         [
             p
-            for p in place_spans(text, seg, regions, matches, countries, known)
+            for p in place_spans(text, seg, regions, matches, countries, known, home)
             if not in_titles.contains(p) and not org_ranges.overlaps(p) and not person_ranges.overlaps(p)
         ]
     )

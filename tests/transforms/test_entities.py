@@ -661,3 +661,10 @@ def test_short_names_that_read_as_places(sentence: str, expected: list[tuple[str
 )
 def test_ministries_and_bureaus_jieba_knows_as_institutions(sentence: str, expected: list[str]) -> None:
     assert [name for _, name in mentions_in(sentence, "organization")] == expected
+
+
+def test_a_grouping_of_the_provinces_cities_by_their_initials_is_a_place() -> None:
+    text = "联动提升成渝地区双城经济圈发展能级，共建巴蜀文旅走廊"
+    assert mentions_in(text, "place", home="510000") == [("成渝", "成渝"), ("巴蜀", "巴蜀")]
+    # in a national report no province's cities are at hand: 成 is no abbreviation of a province
+    assert mentions_in(text, "place", home="100000") == []
