@@ -12,7 +12,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import task
 from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
-from prefect.filesystems import LocalFileSystem
 from prefect.utilities.annotations import quote
 
 from flows.settings import Settings
@@ -72,13 +71,12 @@ def cached(task_: Any, warehouse_dir: Path) -> Any:
     that dies resumes without transforming again what it had finished. The folder is emptied once
     a run commits: from then on the ledger, not the cache, says what is done."""
     cache_dir = (warehouse_dir / CACHE).absolute()
-    storage = LocalFileSystem(basepath=str(cache_dir))
-    # Prefect wants result storage registered on its server: one block per warehouse folder.
-    storage.save("baogao-cache-" + hashlib.sha256(str(cache_dir).encode()).hexdigest()[:12], overwrite=True)
     return task_.with_options(
         cache_policy=CacheKeyFnPolicy(cache_key_fn=batch_cache_key, key_storage=cache_dir / "keys"),
         persist_result=True,
-        result_storage=storage,
+        # A folder, not a storage block: a block object must first be saved on the server (one
+        # per warehouse folder, kept there for good), while a path needs nothing registered.
+        result_storage=cache_dir,
         # Prefect keeps up to 1,000 results in memory by default: every batch of a backfill, so
         # the flow's memory would grow with the corpus. They are on disk.
         cache_result_in_memory=False,
