@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import psutil
 
-from store.warehouse import WarehouseError
+from store.warehouse import WarehouseError, read_only_connection
 
 # Statement kinds that only read. PRAGMA is left out: some pragmas set options (locked anyway),
 # and every pragma that reads has a select form (`pragma table_info(t)` = `describe t`).
@@ -66,23 +66,8 @@ def check_reads_only(sql: str) -> None:
 def connect(path: Path, limits: QueryLimits) -> duckdb.DuckDBPyConnection:
     """A read-only connection with no file access, no spilling, and the memory limit set before
     the configuration is locked."""
-    if not path.exists():
-        raise WarehouseError(f"no warehouse at {path}; run `baogao ingest` first")
-    try:
-        return duckdb.connect(
-            str(path),
-            read_only=True,
-            config={
-                "enable_external_access": False,
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-                "memory_limit": f"{limits.memory_mb}MB",
-                "temp_directory": "",  # no spill files: nothing a query does writes
-                "lock_configuration": True,
-            },
-        )
-    except duckdb.Error as exc:
-        raise WarehouseError(f"could not open the warehouse {path}: {exc}") from exc
+    # no spill files: nothing a query does writes
+    return read_only_connection(path, {"memory_limit": f"{limits.memory_mb}MB", "temp_directory": ""})
 
 
 class _Watchdog:

@@ -55,8 +55,9 @@ def sql_files(sql_dir: Path) -> tuple[Path, list[Path], list[Path]]:
     return tables, derive, views
 
 
-def read_only_connection(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection for analysts: read-only, no access to other files, configuration locked."""
+def read_only_connection(path: Path, config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection for analysts: read-only, no access to other files, configuration (with
+    `config`'s settings) locked."""
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}; run `baogao ingest` first")
     try:
@@ -67,6 +68,7 @@ def read_only_connection(path: Path) -> duckdb.DuckDBPyConnection:
                 "enable_external_access": False,
                 "autoinstall_known_extensions": False,
                 "autoload_known_extensions": False,
+                **(config or {}),
                 "lock_configuration": True,
             },
         )
