@@ -120,6 +120,8 @@ _OBJECT_COUNTERS = frozenset(
 _TRIM_END = frozenset({"数量", "总量", "总数", "人数", "规模", "目标", "调控目标", "预期目标"})
 # Adverbs of degree that jieba tags as nouns without HMM (基本/n 建成): before a verb they modify it.
 _ADVERBIAL_NOUNS = frozenset({"基本", "实际", "全部", "总体", "整体", "初步"})
+# Units that are no physical measure: money, shares, a bare 万/亿 amount.
+_NOT_PHYSICAL = frozenset({"元", "美元", "港元", "欧元", "%", "‰", "个百分点", "倍", ""})
 # Words after the counted noun that say how many of it, not what it is (52个贫困县全部摘帽).
 _NOT_IN_PHRASE = frozenset({"全部", "全都", "均", "都", "共", "已", "已经", "全"})
 _PASSIVE = frozenset({"被", "得到", "受到", "获得", "经"})
@@ -271,12 +273,13 @@ def _count_ends_clause(toks: Sequence[Token], k: int) -> bool:
 
 
 def _phrase_before(
-    toks: Sequence[Token], j: int, floor: int, event: str, direct: bool = False
+    toks: Sequence[Token], j: int, floor: int, event: str, direct: bool = False, physical: bool = False
 ) -> tuple[int, int, str | None, str | None]:
     """(first, last) token indexes of the noun phrase that ends at token j, the verb that governs
     it (where the walk stopped) and the event verb the phrase consists of, if it is one
     (委员视察6次). first > last when there is none. `direct`: the number follows the phrase with
-    no link or change between them (新设外资企业428家, not 新登记企业增长24.5%)."""
+    no link or change between them (新设外资企业428家, not 新登记企业增长24.5%). `physical`: the unit
+    measures length, area, weight or power (公里, 亩, 吨, 千瓦), not money, people or a share."""
     last = j
     head_seen = False  # a noun (or the event verb) that heads the phrase was taken
     conjunct = False  # after 、/和/等: the next conjunct may end in verbs (学习座谈和…学习)
@@ -384,7 +387,8 @@ def _phrase_before(
                 event_only = event == "alone"
             elif conjunct or (relative and j + 1 <= last and toks[j + 1].word == "的"):
                 relative = False
-            elif governing or (direct and _newly(toks, j, floor)):
+            elif governing or (direct and _newly(toks, j, floor)) or (physical and event_word is not None):
+                # 淘汰+落后炼铁产能4659万吨: in a physical measure the thing done is named by nouns only
                 verb = _verb_word(toks, j, floor)
                 break
         elif _nominal(tok):
@@ -664,15 +668,24 @@ def find_subject(
             j -= 1
             continue
         break
-    event = "none" if unit in _OBJECT_COUNTERS else "alone" if unit not in COUNTERS else "with_nouns"
+    # a physical measure (炼铁产能4659万吨, 碳排放2810万吨) takes the nouns of the thing done, as people
+    # and occasions do; money (让利1.5万亿元) only the verb
+    event = (
+        "none"
+        if unit in _OBJECT_COUNTERS
+        else "with_nouns"
+        if unit in COUNTERS or unit not in _NOT_PHYSICAL
+        else "alone"
+    )
     direct = tail_verb is None and not change and j == n_before - 1
-    first, last, verb, event_word = _phrase_before(toks, j, clause_floor, event, direct)
+    physical = unit not in COUNTERS and unit not in _OBJECT_COUNTERS and unit not in _NOT_PHYSICAL
+    first, last, verb, event_word = _phrase_before(toks, j, clause_floor, event, direct, physical)
     lead = range(max(0, first - 2), max(0, first))
     stock = stock or any(toks[k].word in _STOCK for k in lead if toks[k].start >= clause_floor)
     while first <= last and toks[last].word == "等":
         last -= 1
     before_what = text[toks[first].start : toks[last].end] if first <= last else ""
-    while first <= last and toks[last].word in _TRIM_END and last > first:
+    while first <= last and toks[last].word in _TRIM_END and last > first and len(toks[last - 1].word) > 1:
         last -= 1
         before_what = text[toks[first].start : toks[last].end]
     if first == last and toks[first].tag == "t" and not (first > 0 and toks[first - 1].word in GOVERNING_VERBS):
@@ -694,7 +707,14 @@ def find_subject(
             )
     # 吞吐量超2400万标准箱: a subject linked to the amount is what it is; the noun after is its unit
     counts = counts and not (linked and before_what and unit not in _OBJECT_COUNTERS and unit not in COUNTERS)
-    if has_after and (counts or before_what == "" or (event_word is not None and before_what == event_word)):
+    ends_in_event = first <= last and toks[last].tag in _VERB  # 人民公社拥有 | 六万四千亩耕地
+
+    if has_after and (
+        counts
+        or before_what == ""
+        or (event_word is not None and before_what == event_word)
+        or (physical and ends_in_event)
+    ):
         # 1亿人居住的棚户区: a counter of people names what it counts, a clause after it says more
         a_first, a_last = _phrase_after(toks, first_after, relative=unit not in COUNTERS)
         if a_first <= a_last:

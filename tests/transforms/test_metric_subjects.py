@@ -129,6 +129,15 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
         ("改造2.5万套（间）城市危旧房，", [("2.5万套", "城市危旧房", "危旧房", "改造")]),
         # a one-character adverb jieba cut off a word inside the phrase (互+认、) is part of it
         ("资质资格互认、“同事同标”事项均超200项。", [("200项", "资质资格互认、“同事同标”事项", "事项", "超")]),
+        # a physical measure counts the thing done with its nouns (炼铁产能, 碳排放), never a verb before them
+        (
+            "淘汰落后炼铁产能4659万吨、炼钢产能3747万吨。",
+            [("4659万吨", "落后炼铁产能", "产能", "淘汰"), ("3747万吨", "炼钢产能", "产能", "淘汰")],
+        ),
+        ("减少碳排放2810万吨，", [("2810万吨", "碳排放", "排放", "减少")]),
+        # the noun after the measure when the phrase before it ends in a verb; 总+规模 is not cut
+        ("平均一个人民公社拥有六万四千亩耕地，", [("六万四千亩", "耕地", "耕地", None)]),
+        ("投资总规模6000多亿元。", [("6000多亿元", "投资总规模", "规模", None)]),
         # a comparison between the phrase and the number is skipped
         ("委员履职平均分比去年提高7.5%", [("7.5%", "委员履职平均分", "平均分", "提高")]),
     ],
