@@ -650,6 +650,13 @@ def find_subject(
         if tok.tag == "q" and j > 1 and toks[j - 1].tag == "m" and toks[j - 2].word == "每":
             j -= 3  # 平均每50公斤提高7.4元
             continue
+        if (
+            tok.word == "的"
+            and j > 1
+            and (toks[j - 1].tag == "t" or (toks[j - 1].word == "年" and toks[j - 2].tag == "m"))
+        ):
+            j -= 1  # 由1997年的3252亿美元, 由年初的400多万人: the date of a base, the phrase before it
+            continue
         if tok.word == "年" and j > 0 and toks[j - 1].tag == "m":
             j -= 2  # 一九八一年比一九八○年增长: a year between the phrase and the number
             continue

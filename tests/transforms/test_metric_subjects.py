@@ -138,6 +138,11 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
         # the noun after the measure when the phrase before it ends in a verb; 总+规模 is not cut
         ("平均一个人民公社拥有六万四千亩耕地，", [("六万四千亩", "耕地", "耕地", None)]),
         ("投资总规模6000多亿元。", [("6000多亿元", "投资总规模", "规模", None)]),
+        # a dated base (由1997年的…) stands between the phrase and the number
+        (
+            "外贸进出口总额由1997年的3252亿美元增加到2002年的6208亿美元，",
+            [("3252亿美元", "外贸进出口总额", "总额", None), ("6208亿美元", "外贸进出口总额", "总额", "增加")],
+        ),
         # a comparison between the phrase and the number is skipped
         ("委员履职平均分比去年提高7.5%", [("7.5%", "委员履职平均分", "平均分", "提高")]),
     ],
