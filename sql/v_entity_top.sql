@@ -2,33 +2,39 @@
 create or replace view v_entity_top as
 with
 
+-- an entity's type, name and region code as derive_entities settles them
+entity as (
+    select entity_id, type, name, region_code
+    from entities
+),
+
 mentions as (
-    select entity_id, type, name, region_code, doc_id
+    select entity_id, doc_id
     from entity_mentions
 ),
 
 per_entity as (
     select
         entity_id,
-        type,
-        name,
-        min(region_code) as region_code,
         count(*) as mentions,
         count(distinct doc_id) as documents
     from mentions
-    group by entity_id, type, name
+    group by entity_id
 ),
 
 final as (
     select
-        type,
-        row_number() over (partition by type order by mentions desc, documents desc, name) as rank_in_type,
-        name,
-        mentions,
-        documents,
-        region_code,
-        entity_id
-    from per_entity
+        entity.type,
+        row_number() over (
+            partition by entity.type order by per_entity.mentions desc, per_entity.documents desc, entity.name
+        ) as rank_in_type,
+        entity.name,
+        per_entity.mentions,
+        per_entity.documents,
+        entity.region_code,
+        entity.entity_id
+    from entity
+    inner join per_entity on entity.entity_id = per_entity.entity_id
 )
 
 select * from final;

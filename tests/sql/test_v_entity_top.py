@@ -9,7 +9,7 @@ def test_entities_ranked_within_their_type_by_mentions_then_documents() -> None:
     mention(con, "d2", "organization", "省委")
     mention(con, "d3", "organization", "省委")
     mention(con, "d1", "place", "余姚市", "330281")
-    run(con, "v_entity_top.sql")
+    run(con, "derive_entities.sql", "v_entity_top.sql")
     assert con.execute("select * from v_entity_top order by type, rank_in_type").fetchall() == [
         ("organization", 1, "市政协", 3, 2, None, "organization:市政协"),
         ("organization", 2, "省委", 2, 2, None, "organization:省委"),
