@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from typing import Any, Literal
 
-from transforms.models import Frozen, Part
+from transforms.models import DocumentMeta, Frozen, Part
 from transforms.numbers import CN_DIGITS
 from transforms.regions import (
     NATIONAL_CODE,
@@ -34,28 +34,6 @@ from transforms.regions import (
     resolve,
     split_region_chain,
 )
-
-
-class DocumentMeta(Frozen):
-    """The metadata columns of one `documents` row."""
-
-    title: str | None = None
-    issuer: str | None = None
-    body_type: str | None = None  # 政协, 政府, 人大, 党委
-    level: str | None = None  # national, province, city, county, district
-    province: str | None = None
-    city: str | None = None
-    county: str | None = None
-    region_code: str | None = None
-    term: int | None = None
-    meeting: int | None = None
-    delivered_on: dt.date | None = None
-    review_year: int | None = None
-    plan_year: int | None = None
-    speaker_name: str | None = None
-    speaker_title: str | None = None
-    region_source: str | None = None  # text, source or text_over_source
-
 
 # ---------------------------------------------------------------------------------------------
 # Chinese numerals.

@@ -54,8 +54,8 @@ class SourceDoc(Frozen):
     source_meta: dict[str, Any] = {}
 
 
-class Document(Frozen):
-    """One row per document version in force."""
+class DocumentSource(Frozen):
+    """The first columns of a `documents` row: where the document came from, and its text."""
 
     doc_id: str
     source_uri: str
@@ -68,10 +68,15 @@ class Document(Frozen):
     char_count: int
     text: str
     original_text: str | None  # the text in its original script when it was converted; else None
+
+
+class DocumentMeta(Frozen):
+    """The metadata columns of one `documents` row."""
+
     title: str | None = None
     issuer: str | None = None
-    body_type: str | None = None
-    level: str | None = None
+    body_type: str | None = None  # 政协, 政府, 人大, 党委
+    level: str | None = None  # national, province, city, county, district
     province: str | None = None
     city: str | None = None
     county: str | None = None
@@ -84,6 +89,12 @@ class Document(Frozen):
     speaker_name: str | None = None
     speaker_title: str | None = None
     region_source: str | None = None  # text, source or text_over_source (sql/00_tables.sql)
+
+
+class Document(DocumentMeta, DocumentSource):
+    """One row per document version in force: DocumentSource's columns, then DocumentMeta's (the
+    bases are listed in reverse, as pydantic puts the last base's fields first), then the run's."""
+
     transform_version: str
     run_id: str
     ingested_at: dt.datetime
