@@ -9,11 +9,14 @@ computes it from `terms` at load time.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import reduce
-from operator import add, mul
+from operator import add, itemgetter, mul
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from transforms.models import Keyword, Term
@@ -67,46 +70,101 @@ def _is_candidate(word: str, pos: str, stopwords: frozenset[str]) -> bool:
     return pos in TEXTRANK_POS and len(word.strip()) >= 2 and word.lower() not in stopwords
 
 
+def _candidates(
+    words: Sequence[str], tags: Sequence[str], stopwords: frozenset[str]
+) -> tuple[list[int], list[int], list[str]]:
+    """The positions of the TextRank candidates, each one's id, and the candidate words by id
+    (ids in order of first occurrence). A word's test is made once per document, not per token."""
+    positions: list[int] = []
+    tokens: list[int] = []
+    ids: dict[str, int] = {}
+    rejected: set[str] = set()
+    for i in [i for i, pos in enumerate(tags) if pos in TEXTRANK_POS]:
+        word = words[i]
+        k = ids.get(word)
+        if k is None:
+            if word in rejected:
+                continue
+            if len(word.strip()) < 2 or word.lower() in stopwords:
+                rejected.add(word)
+                continue
+            k = ids[word] = len(ids)
+        positions.append(i)
+        tokens.append(k)
+    return positions, tokens, list(ids)
+
+
 def textrank_scores_python(words: Sequence[str], tags: Sequence[str], stopwords: frozenset[str]) -> dict[str, float]:
     """jieba.analyse.TextRank's graph and ranking on given tokens, with the same arithmetic in the
-    same order (so the same floats), in plain Python: the reference for the compiled kernel, and
-    the engine of small runs, which numba's start-up would cost more than it saves."""
-    tokens = enumerate(zip(words, tags, strict=True))
-    kept = [(i, word) for i, (word, pos) in tokens if _is_candidate(word, pos, stopwords)]
-    cooccur: Counter[tuple[str, str]] = Counter()
-    for a, (i, word) in enumerate(kept):
-        b = a + 1
-        while b < len(kept) and kept[b][0] < i + TEXTRANK_SPAN:
-            cooccur[(word, kept[b][1])] += 1
-            b += 1
-    if not cooccur:
+    same order (so the same floats): the engine of small runs, which numba's start-up would cost
+    more than it saves. The graph is built with numpy, where the order of the arithmetic cannot
+    change a bit (edge weights are whole counts, so their sums are exact in any order, and each
+    coefficient is one division); the ranking, where the order of the additions shows in the last bits,
+    runs in plain Python in jieba's order:
+    - pairs of candidates fewer than TEXTRANK_SPAN positions apart, counted, in order of first
+      occurrence (jieba's defaultdict keeps that order);
+    - each pair adds an edge to both ends, so a node's edges are in the order its pairs first occur;
+    - each round updates the nodes in place in sorted-name order:
+      ws[n] = (1 - d) + d * sum(w / out_sum[m] * ws[m]), the sum taken left to right."""
+    positions, tokens, names = _candidates(words, tags, stopwords)
+    n, m = len(tokens), len(names)
+    if n < 2:
         return {}
-    nodes: dict[str, int] = {}
-    edges: list[list[tuple[int, float]]] = []
-    for pair, w in cooccur.items():
-        for node in pair:
-            if node not in nodes:
-                nodes[node] = len(nodes)
-                edges.append([])
-        edges[nodes[pair[0]]].append((nodes[pair[1]], float(w)))
-        edges[nodes[pair[1]]].append((nodes[pair[0]], float(w)))
-    out_sum = [_add_in_order(w for _, w in e) for e in edges]
-    neighbours = [[j for j, _ in e] for e in edges]
-    coefficients = [[w / out_sum[j] for j, w in e] for e in edges]
-    ws = [1.0 / len(nodes)] * len(nodes)
-    order = [nodes[name] for name in sorted(nodes)]  # jieba updates in place, in sorted order
-    get = ws.__getitem__
+    at = np.array(positions, dtype=np.int64)
+    ids = np.array(tokens, dtype=np.int64)
+    # Row a, column d-1: the pair (a, a + d) as a * m + b, or -1; read row by row, that is
+    # jieba's order (each candidate, then the ones after it).
+    grid = np.full((n, TEXTRANK_SPAN - 1), -1, dtype=np.int64)
+    for d in range(1, min(TEXTRANK_SPAN, n)):
+        grid[: n - d, d - 1] = np.where(at[d:] - at[:-d] < TEXTRANK_SPAN, ids[:-d] * m + ids[d:], -1)
+    keys = grid.ravel()
+    keys = keys[keys >= 0]
+    if not keys.size:
+        return {}
+    distinct, first, count = np.unique(keys, return_index=True, return_counts=True)
+    seq = np.argsort(first, kind="stable")
+    pairs, weights = distinct[seq], count[seq].astype(np.float64)
+    # Both ends of each pair, in order: (a0, b0, a1, b1, ...) with the other end beside each.
+    ends = np.empty(2 * pairs.size, np.int64)
+    ends[0::2], ends[1::2] = pairs // m, pairs % m
+    other = np.empty_like(ends)
+    other[0::2], other[1::2] = ends[1::2], ends[0::2]
+    by_node = np.argsort(ends, kind="stable")  # each node's edges together, in insertion order
+    src, dst, weight = ends[by_node], other[by_node], np.repeat(weights, 2)[by_node]
+    starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+    out_sum = np.zeros(m)
+    out_sum[src[starts]] = np.add.reduceat(weight, starts)
+    coefficient = (weight / out_sum[dst]).tolist()
+    neighbour = dst.tolist()
+    bounds = [*starts.tolist(), src.size]
+    present = src[starts].tolist()
+    unique, first_end = np.unique(ends, return_index=True)
+    nodes = unique[np.argsort(first_end, kind="stable")].tolist()  # in order of first appearance
+    ws = [0.0] * m
+    for k in nodes:
+        ws[k] = 1.0 / len(nodes)
+    # Per node in sorted-name order: its coefficients and a getter of its neighbours' weights.
+    rounds: list[tuple[int, list[float], itemgetter[Any] | None, int]] = []
+    for r in sorted(range(len(present)), key=lambda r: names[present[r]]):
+        lo, hi = bounds[r], bounds[r + 1]
+        rounds.append(
+            (present[r], coefficient[lo:hi], itemgetter(*neighbour[lo:hi]) if hi - lo > 1 else None, neighbour[lo])
+        )
     for _ in range(TEXTRANK_ITERATIONS):
-        for k in order:
-            s = _add_in_order(map(mul, coefficients[k], map(get, neighbours[k])))
+        for k, c, get, j in rounds:
+            s = _sum_in_order(map(mul, c, get(ws))) if get is not None else 0.0 + c[0] * ws[j]
             ws[k] = (1 - TEXTRANK_DAMPING) + TEXTRANK_DAMPING * s
-    return _normalized(list(nodes), ws)
+    return _normalized([names[k] for k in nodes], [ws[k] for k in nodes])
 
 
 def _add_in_order(values: Iterable[float]) -> float:
-    """Left-to-right float addition, as jieba's `s += ...` loop does. (builtins.sum is that on
-    Python 3.11 but compensated from 3.12, which would change the last bits.)"""
+    """Left-to-right float addition, as jieba's `s += ...` loop does."""
     return reduce(add, values, 0.0)
+
+
+# builtins.sum adds floats left to right on Python 3.11 (and faster than reduce); from 3.12 it
+# compensates the rounding, which would change the last bits.
+_sum_in_order: Callable[[Iterable[float]], float] = sum if sys.version_info < (3, 12) else _add_in_order
 
 
 def textrank_scores_compiled(words: Sequence[str], tags: Sequence[str], stopwords: frozenset[str]) -> dict[str, float]:
