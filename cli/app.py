@@ -118,6 +118,10 @@ def ingest(
         except Exception:  # a look that fails decides nothing: the flow looks again and reports
             quiet = None
         if quiet is None:
+            if settings.runner == "local":  # the workers get ready while Prefect loads (flows/work.py)
+                from flows.work import start_early
+
+                start_early(settings.workers, settings.seeds_dir)
             summary = _run_flow(settings, warehouse, on_progress)
         else:
             on_progress("recording", 0, 1)

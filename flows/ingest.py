@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from concurrent.futures import Future
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_run_logger
 from prefect.context import get_run_context
@@ -145,8 +145,24 @@ def ingest(settings: Settings | None = None) -> RunSummary:
 
 def run_ingest(settings: Settings) -> RunSummary:
     """Run the ingest flow with the task runner `settings` asks for."""
-    summary: RunSummary = ingest.with_options(task_runner=task_runner(settings))(settings)
+    from flows.work import arrow_without_pandas
+
+    arrow_without_pandas()
+    run = ingest.with_options(task_runner=task_runner(settings))
+    # The parameters Prefect records with the run, as its own serializer (FastAPI's
+    # jsonable_encoder) gives them for a pydantic model, without importing FastAPI for it: half a
+    # second of every run's start (tests/flows/test_ingest_flow.py compares the two).
+    run.serialize_parameters = serialized_parameters  # type: ignore[method-assign]
+    summary: RunSummary = run(settings)
     return summary
+
+
+def serialized_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The flow's parameters as JSON values for the run's record in Prefect (pydantic models, as
+    run_ingest passes them; anything else goes to Prefect's own serializer)."""
+    if not all(isinstance(value, BaseModel) for value in parameters.values()):
+        return ingest.serialize_parameters(parameters)
+    return {name: value.model_dump(mode="json", by_alias=True) for name, value in parameters.items()}
 
 
 def transform_all(
@@ -166,7 +182,7 @@ def transform_all(
     local = settings.workers if len(todo) > 1 and settings.runner == "local" else 0
     size = batch_size(len(todo), local, settings.batch_size)
     run = replace(run, compiled_textrank=use_compiled_textrank(todo, local))
-    workers = Workers(local, load_resources(settings.seeds_dir), run.compiled_textrank)
+    workers = Workers(local, load_resources(settings.seeds_dir), run.compiled_textrank, settings.seeds_dir)
     normalize = cached(normalize_batch, settings.warehouse_dir)
     pending: list[PartInfo] = []
     loaded: set[str] = set()

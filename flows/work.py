@@ -6,17 +6,26 @@ batch runs in the Dask worker's own process instead, with the reference data pas
 
 Every batch also returns the seconds its documents spent in each stage (`STAGES`), summed over
 the batch; `baogao ingest` and the benchmark (bench/) add them up per run.
+
+`baogao ingest` starts the pool early (`start_early`), before it imports Prefect: the workers load
+the transforms and reference data on the other cores while the command loads Prefect and starts
+the flow, whose `Workers` then take the pool over. The transforms themselves are imported only
+where the work runs (the flow's process needs them only for a run done inline).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
+import importlib.abc
 import os
+import sys
 import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -26,10 +35,8 @@ from sources.registry import read_item
 from store.lock import LOCK_NAME
 from transforms.arrow import to_table
 from transforms.models import DocumentRows, Reject, RunInfo, SourceDoc
-from transforms.pipeline import process
 from transforms.resources import Resources
 from transforms.tables import DOCUMENT_TABLES
-from transforms.terms import textrank_scores_compiled
 
 # Worker-side stages, in pipeline order: reading and decoding the input, then the stages
 # transforms.pipeline.process reports through its `lap` callback, then building Arrow tables.
@@ -71,11 +78,43 @@ class BatchResult:
 _resources: Resources | None = None
 
 
+def arrow_without_pandas() -> None:
+    """Have pyarrow settle now, in this process, that no pandas objects come its way: otherwise the
+    first array it builds from Python values imports pandas (a third of a second or more of CPU)
+    only to check that those values are not pandas objects. Every array baogao builds has its type
+    given, which is all pyarrow then needs; `to_pandas()` still imports pandas when called."""
+    if "pandas" in sys.modules:
+        return
+
+    class _NoPandas(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            if name == "pandas":
+                raise ImportError("pandas is not needed to build arrays of a known type")
+
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([], type=pa.string())
+    finally:
+        sys.meta_path.remove(finder)
+
+
 def init_worker(resources: Resources, compiled_textrank: bool = False) -> None:
     global _resources
     _resources = resources
     _detach_from_parent()
+    arrow_without_pandas()
+    # What every document needs built once per process, built now rather than inside the first
+    # batch: the transforms' modules, the region index (one large compiled pattern) and the tokenizer.
+    import transforms.pipeline  # noqa: F401
+    from transforms.regions import region_index
+    from transforms.segment import segment_text
+
+    region_index(resources.regions)
+    segment_text("", resources.user_words)
     if compiled_textrank:  # numba imported and the kernel loaded now, not inside the first batch
+        from transforms.terms import textrank_scores_compiled
+
         textrank_scores_compiled(("发展", "经济"), ["vn", "n"], frozenset())
     # What the worker holds for its lifetime (modules, reference data) is moved out of the
     # garbage collector's sight: full collections then scan only the batch's own objects.
@@ -107,6 +146,8 @@ def _detach_from_parent() -> None:
 
 def process_batch(items: list[WorkItem], run: RunInfo, resources: Resources | None = None) -> BatchResult:
     """Read and transform every item; a failure of one item is that item's reject, never the batch's."""
+    from transforms.pipeline import process
+
     res = resources or _resources
     assert res is not None, "worker not initialised with resources"
     result = BatchResult()
@@ -155,15 +196,21 @@ class Workers:
 
     One worker is a process too: the flow's process then writes Parquet while the worker
     transforms the next batch, and batches in flight do not contend for one GIL (inline, the
-    thread runner's threads would run several batches at once in one interpreter)."""
+    thread runner's threads would run several batches at once in one interpreter).
 
-    def __init__(self, workers: int, resources: Resources, compiled_textrank: bool = False) -> None:
+    A pool `start_early` started for the same number of workers and reference data is taken
+    over (`seeds_dir` says which reference data `resources` was loaded from)."""
+
+    def __init__(
+        self, workers: int, resources: Resources, compiled_textrank: bool = False, seeds_dir: Path | None = None
+    ) -> None:
         self.resources = resources
-        self.pool = (
-            ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(resources, compiled_textrank))
-            if workers >= 1
-            else None
-        )
+        self.pool = _take_early(workers, seeds_dir) if workers >= 1 else None
+        if self.pool is None and workers >= 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers, initializer=init_worker, initargs=(resources, compiled_textrank)
+            )
+        discard_early()  # one not taken over (another size, or a run done inline) is not needed
 
     def run(self, items: list[WorkItem], run: RunInfo) -> BatchResult:
         if self.pool is None:
@@ -173,3 +220,47 @@ class Workers:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+# The pool start_early started and no Workers took over yet: (workers, seeds_dir, pool).
+_early: tuple[int, Path, ProcessPoolExecutor] | None = None
+
+
+def _init_early(seeds_dir: Path) -> None:
+    from flows.seeds import load_resources
+
+    init_worker(load_resources(seeds_dir))
+
+
+def _ready() -> None:
+    return None
+
+
+def start_early(workers: int, seeds_dir: Path) -> None:
+    """Start `workers` worker processes now, each loading the transforms and the reference data of
+    `seeds_dir`, for the next `Workers` of this process to take over. TextRank's compiled engine,
+    when a run chooses it, is then loaded by each worker at its first use."""
+    global _early
+    if workers < 1 or _early is not None:
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_early, initargs=(seeds_dir,))
+    pool.submit(_ready)  # a pool starts its processes with its first task
+    _early = (workers, seeds_dir.resolve(), pool)
+    atexit.register(discard_early)
+
+
+def _take_early(workers: int, seeds_dir: Path | None) -> ProcessPoolExecutor | None:
+    global _early
+    if _early is None or seeds_dir is None or _early[:2] != (workers, seeds_dir.resolve()):
+        return None
+    pool = _early[2]
+    _early = None
+    return pool
+
+
+def discard_early() -> None:
+    """Stop the pool start_early started, if no Workers took it over."""
+    global _early
+    if _early is not None:
+        _early[2].shutdown(wait=False, cancel_futures=True)
+        _early = None

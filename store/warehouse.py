@@ -140,7 +140,8 @@ def _want(con: duckdb.DuckDBPyConnection, root: Root, parts: list[PartInfo], kee
             [new],
         )
     # Committed order decides: a later part replaces an earlier one's rows of the same document.
-    con.register("_order", pa.table({"part": names, "pos": list(range(len(names)))}))
+    order = pa.schema([("part", pa.string()), ("pos", pa.int64())])
+    con.register("_order", pa.table({"part": names, "pos": list(range(len(names)))}, schema=order))
     con.register("_keep", pa.table({"doc_id": sorted(keep)}, schema=pa.schema([("doc_id", pa.string())])))
     con.execute(
         "create or replace temp table _want as "

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import flows.work
 from flows.plan import COMPILED_TEXTRANK_BYTES_PER_WORKER, batch_size, batches, use_compiled_textrank
 from flows.seeds import load_resources
-from flows.work import Workers
+from flows.work import Workers, discard_early, start_early
 from sources.base import WorkItem
 from tests.conftest import CPPCC, SEEDS
 from transforms.pipeline import RunInfo
@@ -47,6 +50,63 @@ def test_a_worker_with_the_compiled_engine_gives_the_same_rows(tmp_path: Path) -
     assert a.tables["keywords"].num_rows == 60
     assert a.tables["keywords"].equals(b.tables["keywords"])
     assert a.tables["terms"].equals(b.tables["terms"])
+
+
+def test_a_pool_started_early_is_taken_over_and_gives_the_same_rows() -> None:
+    resources = load_resources(SEEDS)
+    items = [_item(p, p.stat().st_size) for p in CPPCC]
+    run = RunInfo("t", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    start_early(2, SEEDS)
+    assert flows.work._early is not None
+    early_pool = flows.work._early[2]
+    early = Workers(2, resources, seeds_dir=SEEDS)
+    fresh = Workers(2, resources)
+    try:
+        assert early.pool is early_pool and flows.work._early is None
+        assert fresh.pool is not early_pool
+        a, b = early.run(items, run), fresh.run(items, run)
+    finally:
+        early.close()
+        fresh.close()
+    for table, data in a.tables.items():
+        assert data.equals(b.tables[table]), table
+    assert a.tables["documents"].num_rows == len(CPPCC)
+
+
+def test_a_pool_started_early_for_another_size_is_stopped_not_used() -> None:
+    start_early(2, SEEDS)
+    assert flows.work._early is not None
+    pool = flows.work._early[2]
+    workers = Workers(1, load_resources(SEEDS), seeds_dir=SEEDS)
+    try:
+        assert workers.pool is not pool and flows.work._early is None
+        assert pool._shutdown_thread  # stopped
+    finally:
+        workers.close()
+        discard_early()
+
+
+def test_building_a_batchs_tables_imports_no_pandas() -> None:
+    """pyarrow imports pandas to sniff untyped values; a worker builds typed arrays only."""
+    code = f"""
+import datetime as dt, hashlib, sys
+from pathlib import Path
+from flows.seeds import load_resources
+from flows.work import arrow_without_pandas, process_batch
+from sources.base import WorkItem
+from transforms.models import RunInfo
+arrow_without_pandas()
+p = Path({str(CPPCC[0])!r})
+sha = hashlib.sha256(p.read_bytes()).hexdigest()
+item = WorkItem(uri=str(p), name=p.name, kind="text", content_sha256=sha, path=p, size=p.stat().st_size)
+run = RunInfo("t", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+result = process_batch([item], run, load_resources(Path({str(SEEDS)!r})))
+assert result.tables["sentences"].num_rows > 100
+assert "pandas" not in sys.modules, "pandas imported"
+assert len(result.tables["terms"].to_pandas()) == result.tables["terms"].num_rows  # still there when asked for
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SEEDS.parent)
+    assert done.returncode == 0, done.stderr
 
 
 def test_the_readme_states_the_threshold_for_compiled_textrank() -> None:
