@@ -118,8 +118,9 @@ _OBJECT_COUNTERS = frozenset(
 )  # fmt: skip
 # Words that end a phrase without being part of what is counted.
 _TRIM_END = frozenset({"数量", "总量", "总数", "人数", "规模", "目标", "调控目标", "预期目标"})
-# Adverbs of degree that jieba tags as nouns without HMM (基本/n 建成): before a verb they modify it.
-_ADVERBIAL_NOUNS = frozenset({"基本", "实际", "全部", "总体", "整体", "初步"})
+# Adverbs of degree that jieba tags as nouns or adjectives without HMM (基本/n 建成, 新/a 安排):
+# before a verb they modify it.
+_ADVERBIAL_NOUNS = frozenset({"基本", "实际", "全部", "总体", "整体", "初步", "新"})
 # Units that are no physical measure: money, shares, a bare 万/亿 amount.
 _NOT_PHYSICAL = frozenset({"元", "美元", "港元", "欧元", "%", "‰", "个百分点", "倍", ""})
 # Words after the counted noun that say how many of it, not what it is (52个贫困县全部摘帽).
@@ -241,6 +242,11 @@ def _newly(toks: Sequence[Token], k: int, floor: int) -> bool:
         and (k < 2 or toks[k - 2].start < floor or not _nominal(toks[k - 2]))
         and not (len(toks[k].word) == 1 and k + 1 < len(toks) and len(toks[k + 1].word) == 1)
     )  # 新+入+规…: one-character pieces after 新 are a word jieba cut, not a verb
+
+
+def _distributive(tok: Token) -> bool:
+    """每天, 每月, 每人, 人均, 户均: a rate's denominator or frequency, no part of the phrase."""
+    return (tok.word.startswith("每") and tok.word != "每") or tok.word in ("人均", "户均")
 
 
 def _topic_before(toks: Sequence[Token], j: int, floor: int) -> tuple[int, int] | None:
@@ -380,6 +386,8 @@ def _phrase_before(
                 if tok.word in GOVERNING_VERBS and skipped is None and not (j > 0 and toks[j - 1].tag in _VERB):
                     skipped = _verb_word(toks, j, floor)  # 中央预算投资安排150亿元: the subject is before it
                     j -= 1
+                    while j >= 0 and toks[j].start >= floor and _distributive(toks[j]):
+                        j -= 1  # 市场主体每天新增4.5万户, 养老金人均每月新增110元: how often, per whom
                     last = j
                     continue
                 head_seen = True  # 委员视察6次, 发言53人次, 让利1.5万亿元: the thing done
@@ -391,7 +399,12 @@ def _phrase_before(
                 # 淘汰+落后炼铁产能4659万吨: in a physical measure the thing done is named by nouns only
                 verb = _verb_word(toks, j, floor)
                 break
-        elif _nominal(tok):
+        elif _nominal(tok) or (
+            tok.tag == "i"
+            and (toks[j + 1].tag.startswith("n") if j < last else j > 0 and toks[j - 1].tag.startswith("n"))
+        ):
+            # i: jieba's idioms, some of them names of things (港口+吞吐能力, 水土流失+面积); one before
+            # a verb or a list mark, or alone, is a manner (进一步+提高, 精简整编、)
             head_seen, conjunct = True, False
         else:
             break
@@ -644,7 +657,7 @@ def find_subject(
         if tok.tag == "t" and j + 1 < len(toks) and (toks[j + 1].word in _LINK or toks[j + 1].word in _CHANGE):
             j -= 1  # 存款年末达到
             continue
-        if (tok.word.startswith("每") and tok.word != "每") or tok.word in ("人均", "户均"):
+        if _distributive(tok):
             j -= 1  # 每人每年240元, 由人均600元: a rate's denominator
             continue
         if tok.tag == "q" and j > 1 and toks[j - 1].tag == "m" and toks[j - 2].word == "每":

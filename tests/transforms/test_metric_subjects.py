@@ -143,6 +143,11 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
             "外贸进出口总额由1997年的3252亿美元增加到2002年的6208亿美元，",
             [("3252亿美元", "外贸进出口总额", "总额", None), ("6208亿美元", "外贸进出口总额", "总额", "增加")],
         ),
+        # how often or per whom (每天, 人均) between the phrase and its verb; 新 before the verb; an
+        # idiom that names a thing (吞吐能力)
+        ("各类市场主体每天新增4.5万户。", [("4.5万户", "市场主体", "主体", "新增")]),
+        ("今年保障性安居工程新安排740万套，", [("740万套", "保障性安居工程", "工程", "安排")]),
+        ("港口吞吐能力近2600万吨，", [("2600万吨", "港口吞吐能力", "能力", None)]),
         # a comparison between the phrase and the number is skipped
         ("委员履职平均分比去年提高7.5%", [("7.5%", "委员履职平均分", "平均分", "提高")]),
     ],
