@@ -560,13 +560,17 @@ def _event_after(toks: Sequence[Token], k: int) -> tuple[str, int, int] | None:
     return _verb_word(toks, verb_at, 0), first, k - 1
 
 
-def _verb_after(toks: Sequence[Token], k: int) -> str | None:
+def _verb_after(toks: Sequence[Token], k: int, words: tuple[UserWord, ...] = ()) -> str | None:
     """The verb the phrase ending before token k is the subject of: 成果得到…批示 → 批示 when a
-    verb follows the agent, 获 …; adverbs and a 在… phrase before it are skipped."""
+    verb follows the agent, 获 …; adverbs and a 在… phrase before it are skipped. After 得到/受到
+    with no verb, the action is the last word of the object's head (得到…主要领导批示 → 批示)."""
     n = len(toks)
     passive = False
+    head: str | None = None  # the last noun after a passive word
     while k < n and toks[k].word not in "，。；：,;:":
         tok = toks[k]
+        if passive and (tok.tag.startswith("n") or tok.tag == "vn"):
+            head = tok.word
         if tok.word in _PASSIVE:
             passive = True
         elif _verb(tok):
@@ -579,6 +583,10 @@ def _verb_after(toks: Sequence[Token], k: int) -> str | None:
         elif tok.tag not in ("d", "p", "f") and not _nominal(tok) and tok.word not in _COORD:
             break
         k += 1
+    if passive and head is not None and len(head) >= 4:
+        pieces = [w for w in _search_words(head, words) if head.endswith(w) and len(w) == 2]
+        if pieces:
+            return pieces[0]  # 领导批示 → 批示
     return "得到" if passive else None
 
 
@@ -738,7 +746,7 @@ def find_subject(
         # 1亿人居住的棚户区: a counter of people names what it counts, a clause after it says more
         a_first, a_last = _phrase_after(toks, first_after, relative=unit not in COUNTERS)
         if a_first <= a_last:
-            a_verb = _verb_after(toks, a_last + 1)
+            a_verb = _verb_after(toks, a_last + 1, words)
             return Subject(
                 what=text[toks[a_first].start : toks[a_last].end],
                 head=_head(toks, a_first, a_last, words),
