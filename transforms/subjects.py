@@ -196,6 +196,8 @@ def _is_governing(toks: Sequence[Token], k: int, floor: int) -> bool:
     if left is not None and left.word == "、":
         # inside a list (政策文件、实施意见) unless the 、 follows the quantity before (32项、提交提案266件)
         return k < 2 or toks[k - 2].start < floor or toks[k - 2].tag == "m" or toks[k - 2].end <= floor
+    if left is not None and _list_piece(toks, k - 1, floor):
+        return False  # …培训、中+高考志愿填报…: a verb jieba cut out of a list item's word
     if left is not None and left.word in ("等", "的") and not (tok.tag == "v" and tok.word in GOVERNING_VERBS):
         return False  # 等服务活动: a verbal noun inside the phrase; 等开展民主监督: the action
     if tok.word in GOVERNING_VERBS:
@@ -203,6 +205,19 @@ def _is_governing(toks: Sequence[Token], k: int, floor: int) -> bool:
     if tok.tag not in _VERB:
         return False
     return left is None or not (_nominal(left) or left.tag in _VERB or left.word in ("等", "的"))
+
+
+def _list_piece(toks: Sequence[Token], k: int, floor: int) -> bool:
+    """The one-character token at k opens a list item (、中+高考…) before a verb: a piece of a word."""
+    return (
+        len(toks[k].word) == 1
+        and toks[k].tag in ("f", "d", "a")
+        and k > 0
+        and toks[k - 1].word == "、"
+        and toks[k - 1].start >= floor
+        and k + 1 < len(toks)
+        and toks[k + 1].tag in _VERB
+    )
 
 
 def _verb_word(toks: Sequence[Token], k: int, floor: int) -> str:
@@ -322,6 +337,8 @@ def _phrase_before(
             conjunct = conjunct or tok.word == "等"
         elif not head_seen and tok.tag in _VERB and j > 0 and toks[j - 1].word == "的" and toks[j - 1].start >= floor:
             head_seen = True  # 用于“三农”的支出: after 的 a verb is the noun the clause describes
+        elif head_seen and _list_piece(toks, j, floor):
+            pass  # 、中+高考志愿填报…: the first piece of a list item jieba cut
         elif _in_event_clause(toks, j, floor, event_at):
             # 城镇新增就业, 下岗失业人员再就业: the people counted are the subject of a clause
             if tok.tag in _VERB and clause_verb is None:
