@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sources.base import UNSUPPORTED, FoundFile, Limits, WorkItem, too_large, too_large_document
 from sources.registry import KINDS, SUPPORTED, document_item, expand, is_container
-from transforms.ledger import LedgerState, LogRow, RunRow, classify, is_unchanged
+from transforms.ledger import LedgerState, LogRow, RunRow, classify, in_force, is_unchanged
 from transforms.models import Reject, RunInfo
 
 if TYPE_CHECKING:
@@ -120,12 +120,19 @@ def outcomes(
     rows: list[LogRow] = []
     keep: list[str] = []
     seen = set(loaded)
+    forced: set[str] | None = None
+
+    def in_force_now(doc_id: str) -> bool:  # read once, and only for the rare input that asks
+        nonlocal forced
+        forced = in_force(state) if forced is None else forced
+        return doc_id in forced
+
     for item in items:
         if item.reject is not None:
             rows.append(reject_row(run, item.reject, item.content_sha256))
             continue
         assert item.doc_id is not None
-        outcome, reason, message = classify(state, item.uri, item.doc_id, seen)
+        outcome, reason, message = classify(state, item.uri, item.doc_id, seen, in_force_now)
         if item.note:
             message = f"{message}; {item.note}"
         rows.append(
@@ -142,7 +149,8 @@ def outcomes(
             )
         )
         if outcome == "loaded":
-            keep.append(item.doc_id)
+            if reason != "restored":  # a restored document's rows are stored already
+                keep.append(item.doc_id)
             seen.add(item.doc_id)
     return rows, keep
 
@@ -183,7 +191,7 @@ def outcome_counts(log: list[LogRow]) -> Counter[str]:
     for r in log:
         c[r.outcome] += 1
         if r.outcome == "loaded":
-            c["changed" if r.reason_code in ("changed", "reprocessed") else "new"] += 1
+            c["changed" if r.reason_code in ("changed", "reprocessed", "restored") else "new"] += 1
     return c
 
 

@@ -1,14 +1,15 @@
 """The ingest ledger: what happened to every input of a run, and which documents are in force.
 
 Pure decisions over values: the flows read the previous ledger from Parquet and hand it in.
-Outcomes: loaded (reason new / changed / reprocessed), unchanged, duplicate, skipped, rejected,
+Outcomes: loaded (reason new / changed / reprocessed / restored), unchanged, duplicate, skipped, rejected,
 needs_review. Every discovered input gets exactly one row per run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -151,12 +152,30 @@ def is_unchanged(state: LedgerState, uri: str, content_sha256: str) -> str | Non
     return None
 
 
-def classify(state: LedgerState, uri: str, doc_id: str, loaded_this_run: set[str]) -> tuple[str, str, str]:
-    """(outcome, reason_code, message) for an input whose content became `doc_id`."""
+def classify(
+    state: LedgerState,
+    uri: str,
+    doc_id: str,
+    loaded_this_run: AbstractSet[str],
+    in_force_now: Callable[[str], bool] | None = None,
+) -> tuple[str, str, str]:
+    """(outcome, reason_code, message) for an input whose content became `doc_id`. `in_force_now`
+    tells whether some input maps to a document now (default: read from `state`)."""
     previous = state.mappings.get(uri)
     if doc_id in state.current_docs or doc_id in loaded_this_run:
         if previous is not None and previous.doc_id == doc_id:
             return ("unchanged", "same_text", "the bytes changed but the cleaned text is the same; nothing to do")
+        forced = in_force_now or (lambda d: d in in_force(state))
+        if doc_id not in loaded_this_run and not forced(doc_id):
+            # Stored by an earlier run and superseded since (a file edited, then put back): its rows
+            # are in force again without being transformed or written anew.
+            replaces = f"; it replaces document {previous.doc_id}" if previous is not None else ""
+            return (
+                "loaded",
+                "restored",
+                f"the same text as document {doc_id}, stored earlier and no longer in force, is in force again"
+                + replaces,
+            )
         return ("duplicate", "same_content", f"the same text is already loaded as document {doc_id}; not loaded again")
     if previous is None:
         return ("loaded", "new", "loaded as a new document")

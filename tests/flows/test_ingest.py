@@ -115,7 +115,7 @@ def test_a_rerun_on_unchanged_inputs_processes_nothing_and_changes_no_row(
     assert query(warehouse, "select count(*) from runs") == [(2,)]
 
 
-def test_an_edited_report_replaces_its_older_version_everywhere(tmp_path: Path) -> None:
+def test_an_edited_report_replaces_its_older_version_and_putting_it_back_restores_the_first(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
     report = src / "report.txt"
@@ -134,6 +134,15 @@ def test_an_edited_report_replaces_its_older_version_everywhere(tmp_path: Path) 
     assert query(warehouse, "select count(*) from sentences where text like '%全年共收到提案300件%'") == [(1,)]
     log = query(warehouse, f"select outcome, reason_code from ingest_log where run_id = '{second.run.run_id}'")
     assert log == [("loaded", "changed")]
+    first_counts = {t: first.rows[t] for t in ("sections", "sentences", "metrics")}
+
+    shutil.copy(CPPCC[2], report)  # the edit undone: the first version is in force again, once
+    third = run([src], warehouse)
+    assert (third.run.docs_changed, third.run.docs_new, third.run.docs_duplicate) == (1, 0, 0)
+    assert query(warehouse, "select doc_id from documents") == [(old_id,)]
+    assert {t: query(warehouse, f"select count(*) from {t}")[0][0] for t in first_counts} == first_counts
+    log = query(warehouse, f"select outcome, reason_code from ingest_log where run_id = '{third.run.run_id}'")
+    assert log == [("loaded", "restored")]
 
 
 def test_bad_inputs_are_rejected_with_reasons_and_the_rest_of_the_batch_loads(tmp_path: Path) -> None:

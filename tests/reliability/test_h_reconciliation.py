@@ -123,13 +123,13 @@ def test_69_the_ledger_reconciles_for_any_mix_of_inputs_over_two_runs(kinds: lis
         conf = Settings(sources=[src], warehouse_dir=root / "w", workers=1, batch_size=3)
         first = ingest(conf)
         db = root / "w" / "warehouse.duckdb"
-        check_run(db, first.run_id, expected)
+        check_run(db, first.run.run_id, expected)
         assert duck(db, "select count(*), count(distinct doc_id) from documents") == [(expected["loaded"],) * 2]
         # Second run, nothing changed: what was loaded or duplicated is now unchanged; the rest repeats.
         second = ingest(conf)
         again = Counter({k: v for k, v in expected.items() if k not in ("loaded", "duplicate")})
         again["unchanged"] = expected["loaded"] + expected["duplicate"]
-        check_run(db, second.run_id, again)
+        check_run(db, second.run.run_id, again)
         assert duck(db, "select count(*) from documents") == [(expected["loaded"],)]
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -47,6 +47,16 @@ def test_the_same_text_under_another_name_is_a_duplicate() -> None:
     assert classify(state(), "file:///e.txt", "doc-new", {"doc-new"})[:2] == ("duplicate", "same_content")
 
 
+def test_a_file_put_back_to_an_earlier_version_is_that_version_restored_not_a_duplicate() -> None:
+    # a.txt was doc-a1, then doc-a2; its old text again is doc-a1, which no input maps to now.
+    outcome, reason, message = classify(state(), "file:///a.txt", "doc-a1", set())
+    assert (outcome, reason) == ("loaded", "restored")
+    assert "doc-a1" in message and "replaces document doc-a2" in message
+    # The same text loaded in this run by another input, or in force through one, is a duplicate.
+    assert classify(state(), "file:///a.txt", "doc-a1", {"doc-a1"})[:2] == ("duplicate", "same_content")
+    assert classify(state(), "file:///a.txt", "doc-b", set())[:2] == ("duplicate", "same_content")
+
+
 def test_a_new_file_is_new() -> None:
     assert classify(state(), "file:///e.txt", "doc-e", set())[:2] == ("loaded", "new")
 
