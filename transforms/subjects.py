@@ -337,6 +337,16 @@ def _phrase_before(
             conjunct = conjunct or tok.word == "等"
         elif not head_seen and tok.tag in _VERB and j > 0 and toks[j - 1].word == "的" and toks[j - 1].start >= floor:
             head_seen = True  # 用于“三农”的支出: after 的 a verb is the noun the clause describes
+        elif (
+            head_seen
+            and len(tok.word) == 1
+            and tok.tag in _VERB
+            and j + 1 <= last
+            and len(toks[j + 1].word) == 1
+            and toks[j + 1].tag.startswith("n")
+            and tok.word not in _LINK
+        ):
+            pass  # 普+惠小微贷款, 算+力规模: a one-character "verb" before a one-character noun piece is a word
         elif head_seen and _list_piece(toks, j, floor):
             pass  # 、中+高考志愿填报…: the first piece of a list item jieba cut
         elif _in_event_clause(toks, j, floor, event_at):
@@ -431,6 +441,7 @@ def _phrase_before(
         return last + 1, last, topic_verb, None  # 《人民政协报》…等媒体刊发14篇: named examples are who acted
     if verb is not None and verb != toks[j].word and j + 1 <= last and verb == toks[j].word + toks[j + 1].word:
         first = j + 2  # 助+解: the verb took the next piece
+
     # a phrase starts with what it names, not with a coordinator, 的, 等 or a time word
     while first <= last and (
         toks[first].word in _COORD or toks[first].word in ("的", "等") or (toks[first].tag == "t" and first < last)
@@ -554,6 +565,8 @@ def _phrase_after(toks: Sequence[Token], j: int, relative: bool = False) -> tupl
         elif tok.tag.startswith("n") or tok.tag in ("vn", "j", "nz", "eng", "k", "l", "g"):
             seen_noun = True
             last = k
+        elif tok.tag in ("q", "zg") and len(tok.word) == 1 and seen_noun and last == k - 1:
+            last = k  # 样板+村: a one-character head jieba tags as a measure word or zg
         k += 1
     return first, last
 
