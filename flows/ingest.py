@@ -223,6 +223,7 @@ def _new_run(settings: Settings) -> RunInfo:
         run_id=new_run_id(now),
         ingested_at=now.replace(microsecond=0),
         transform_version=transform_version(settings.seeds_dir),
+        max_document_bytes=settings.max_document_bytes,
     )
 
 

@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     # transforms, which cost more.
     max_file_bytes: int = Limits.max_file_bytes
     # A document whose text is larger than this (UTF-8 bytes of a corpus row, bytes of a .txt or
-    # .html file) is rejected as too_large before it is transformed: the transforms take about
+    # .html file, the text of a PDF or DOCX as it is extracted) is rejected as too_large before it
+    # is transformed: the transforms take about
     # 90 MB and 15 s per MB of text in one worker (4 MB: 0.5 GB, 63 s), so this bounds a worker's
     # memory. The longest work reports are under 0.2 MB.
     max_document_bytes: int = Limits.max_document_bytes

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import Literal
 
@@ -195,10 +196,19 @@ _PUA = re.compile(r"[\ue000-\uf8ff]")
 MIN_PDF_HANZI_PER_PAGE = 20
 
 
-def pdf_text(data: bytes) -> str:
+def too_much_text(kind: str, max_bytes: int) -> ExtractError:
+    return ExtractError(
+        "too_large",
+        f"the {kind}'s text is over {max_bytes:,} bytes, the limit for one document; split it, or raise "
+        "BAOGAO_MAX_DOCUMENT_BYTES",
+    )
+
+
+def pdf_text(data: bytes, max_bytes: int | None = None) -> str:
     """The text layer of a PDF, page by page, lines of a paragraph joined (a PDF line ends where
     the page is full, not where a sentence ends). Raises ExtractError for an encrypted file, a
-    scan (no text layer) or fonts without a Unicode map ((cid:…) or private-use characters)."""
+    scan (no text layer), fonts without a Unicode map ((cid:…) or private-use characters), or
+    more than `max_bytes` of text (found page by page, so extraction stops there)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -206,7 +216,13 @@ def pdf_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ExtractError("pdf_encrypted", "the PDF is encrypted; save an unencrypted copy and ingest it again")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages: list[str] = []
+        size = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1].encode("utf-8", "surrogatepass"))
+            if max_bytes is not None and size > max_bytes:
+                raise too_much_text("PDF", max_bytes)
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, ExtractError):
             raise
@@ -281,11 +297,26 @@ def reflow_pdf_page(page: str) -> str:
     return "\n".join(out)
 
 
-def docx_text(data: bytes) -> str:
-    """Paragraphs and table rows of a DOCX body, in document order, one per line."""
+# DOCX body XML per byte of the text in it, at most: markup (runs, styles, revision ids) takes
+# many times the text's room, so only a body past this is too large before it is parsed.
+DOCX_XML_PER_TEXT_BYTE = 32
+
+
+def docx_text(data: bytes, max_bytes: int | None = None) -> str:
+    """Paragraphs and table rows of a DOCX body, in document order, one per line. Raises
+    ExtractError when it holds more than `max_bytes` of text; a body whose XML alone unpacks
+    past many times that is refused before it is parsed."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    if max_bytes is not None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                body = sum(i.file_size for i in z.infolist() if i.filename.startswith("word/document"))
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ExtractError("docx_unreadable", f"the DOCX file could not be read ({exc})") from exc
+        if body > DOCX_XML_PER_TEXT_BYTE * max_bytes:
+            raise too_much_text("DOCX", max_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, ValueError, KeyError) as exc:
@@ -303,20 +334,23 @@ def docx_text(data: bytes) -> str:
     text = "\n".join(lines)
     if _hanzi(text) == 0 and not text.strip():
         raise ExtractError("no_text", "the DOCX file holds no text")
+    if max_bytes is not None and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise too_much_text("DOCX", max_bytes)
     return text
 
 
 __all__ = ["BLOCK_TAGS", "ExtractError", "Extracted", "docx_text", "html_main_text", "pdf_text", "raw_text"]
 
 
-def raw_text(media_type: str, text: str | None, data: bytes | None) -> str:
-    """The raw report text of a source, whatever its media type; ExtractError when it has none."""
+def raw_text(media_type: str, text: str | None, data: bytes | None, max_bytes: int | None = None) -> str:
+    """The raw report text of a source, whatever its media type; ExtractError when it has none, or
+    (PDF, DOCX: text and HTML are capped by their size as files) more than `max_bytes` of it."""
     if media_type == "html":
         return html_main_text(text or "").text
     if media_type == "text":
         return text or ""
     if media_type == "pdf":
-        return pdf_text(data or b"")
+        return pdf_text(data or b"", max_bytes)
     if media_type == "docx":
-        return docx_text(data or b"")
+        return docx_text(data or b"", max_bytes)
     raise ExtractError("unsupported_type", f"{media_type.upper()} input is not supported")

@@ -664,7 +664,12 @@ class Prepared(Frozen):
 
 
 def prepare(
-    media_type: str, text: str | None, data: bytes | None, source_meta: dict[str, Any], regions: tuple[Region, ...]
+    media_type: str,
+    text: str | None,
+    data: bytes | None,
+    source_meta: dict[str, Any],
+    regions: tuple[Region, ...],
+    max_bytes: int | None = None,
 ) -> Prepared:
     """Extract (HTML/PDF/DOCX), clean, convert to Simplified, read the metadata. Raises
     transforms.extract.ExtractError when the source holds no usable text."""
@@ -672,7 +677,7 @@ def prepare(
     from transforms.extract import raw_text
     from transforms.structure import default_part_for, find_headings
 
-    simplified, original, script = to_simplified_kept(clean_text(raw_text(media_type, text, data)))
+    simplified, original, script = to_simplified_kept(clean_text(raw_text(media_type, text, data, max_bytes)))
     headings = [h for _, _, h in find_headings(simplified)]
     meta = extract_metadata(simplified, source_meta, regions, headings)
     return Prepared(

@@ -33,6 +33,9 @@ class RunInfo:
     # How, not what: TextRank through the numba kernel (same scores; its start-up in each process
     # pays only on large runs, so flows/plan.py turns it on by the size of the work).
     compiled_textrank: bool = False
+    # Most bytes (UTF-8) of text one document may hold; a PDF or DOCX whose text is longer is
+    # refused as it is extracted (a small file can hold a great deal of compressed text).
+    max_document_bytes: int | None = None
 
 
 class Frozen(BaseModel):

@@ -44,7 +44,9 @@ def process(
     try:
         # Extracted, cleaned, then Simplified (the original kept): offsets, metadata and analysis
         # read Simplified text (transforms/metadata.py::prepare).
-        prepared = prepare(source.media_type, source.text, source.data, source.source_meta, resources.regions)
+        prepared = prepare(
+            source.media_type, source.text, source.data, source.source_meta, resources.regions, run.max_document_bytes
+        )
     except ExtractError as exc:
         return Reject(
             source_uri=source.source_uri, source_name=source.source_name, reason_code=exc.code, message=str(exc)

@@ -118,6 +118,43 @@ def test_docx_paragraphs_and_table_rows_are_read_in_order() -> None:
     assert text.split("\n")[-1] == "指标\t数值"
 
 
+@pytest.mark.parametrize("media_type", ["pdf", "docx"])
+def test_a_pdf_or_docx_with_more_text_than_a_document_may_hold_is_refused_as_too_large(media_type: str) -> None:
+    """A report's text of about 30 KB against a limit of 10 KB: the file is small, its text is not.
+    The same file under the default limit loads."""
+    reference = clean_text(CPPCC[0].raw)
+    data = pages.pdf_bytes(reference.split("\n")) if media_type == "pdf" else pages.docx_bytes(reference)
+    source = SourceDoc(
+        source_uri=f"file:///big.{media_type}",
+        source_name=f"big.{media_type}",
+        media_type=media_type,
+        content_sha256="0" * 64,
+        data=data,
+    )
+    small = RunInfo("t", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), max_document_bytes=10_000)
+    reject = process(source, resources(), small)
+    assert isinstance(reject, Reject)
+    assert reject.reason_code == "too_large" and "BAOGAO_MAX_DOCUMENT_BYTES" in reject.message
+    assert len(reference.encode()) > 10_000
+    rows = process(
+        source, resources(), RunInfo("t", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), max_document_bytes=4 << 20)
+    )
+    assert not isinstance(rows, Reject)
+
+
+def test_a_docx_whose_body_unpacks_past_what_its_text_could_need_is_refused_before_parsing() -> None:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document>" + " " * (64 * 32 * 1024) + "</w:document>")
+    with pytest.raises(ExtractError) as err:
+        docx_text(buf.getvalue(), max_bytes=64 * 1024 - 1)
+    assert err.value.code == "too_large"
+
+
 def test_the_cascade_beats_each_extractor_alone_on_the_seed_pages() -> None:
     from tests.fixtures.extractor_scores import score_all
 
