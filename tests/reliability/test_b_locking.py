@@ -234,3 +234,27 @@ def test_17_after_a_run_no_lock_or_connection_is_held(published: Path) -> None:
         os.chmod(db, 0o444)
     assert not Path(str(db) + ".wal").exists()
     assert not list((published / ".staging").glob("*")) if (published / ".staging").exists() else True
+
+
+def test_14_a_second_ingest_from_the_cli_says_in_a_few_lines_who_holds_the_warehouse_and_exits_non_zero(
+    published: Path, tmp_path: Path, paragraphs: list[str], api_url: str
+) -> None:
+    """What a user sees when a nightly run is still going: no traceback, what to do, exit 1; the
+    inputs are loaded by the next run once the first is done."""
+    from tests.reliability.conftest import write_reports
+    from tests.reliability.processes import baogao
+
+    shutil.copytree(published.parent, tmp_path / "root")
+    warehouse, sources = tmp_path / "root" / "w", tmp_path / "root" / "in"
+    write_reports(sources, paragraphs, 80, 1)
+    args = ("ingest", str(sources), "--warehouse", str(warehouse))
+    with writer_lock(warehouse, "20261202T010000-aaaaaa", 1):
+        busy = baogao(*args, api_url=api_url, env={"BAOGAO_LOCK_TIMEOUT_SECONDS": "1"})
+    tally("faults injected: lock held")
+    shown = busy.out + busy.err
+    assert busy.code == 1, shown
+    assert "Traceback" not in shown and len(shown.strip().splitlines()) <= 4, shown
+    assert "20261202T010000-aaaaaa" in shown and "ingest" in shown, shown
+    after = baogao(*args, api_url=api_url)
+    assert after.code == 0, after.err[-2000:]
+    assert duck(warehouse / "warehouse.duckdb", "select count(*) from documents") == [(4,)]
