@@ -804,7 +804,51 @@ def find_subject(
             compared=compared,
             each=each,
         )
-    if counts and has_after and _verb(toks[first_after]) and toks[first_after].word not in _COPULAS:
+    if (
+        counts
+        and has_after
+        and _verb(toks[first_after])
+        and toks[first_after].word not in _COPULAS
+        and toks[first_after].word not in _CHANGE
+    ):
         w = toks[first_after].word  # 3.58亿人参保: the people who did it
         return Subject(w, w, w, True, change, share, stock, compared=compared, each=each)
+    topic = _clause_topic(toks, clause_floor, floor)
+    if topic is not None and (change or compared):
+        # 组建城市合作银行的大中城市，由35个增加到100个: a clause that is only a noun phrase is the topic
+        # of the change after it
+        t_first, t_last = topic
+        return Subject(
+            text[toks[t_first].start : toks[t_last].end],
+            _head(toks, t_first, t_last, words),
+            verb or tail_verb,
+            True,
+            change,
+            share,
+            stock,
+            compared=compared,
+            each=each,
+        )
     return Subject(None, None, verb or tail_verb, False, change, share, stock, tail_verb is not None, compared, each)
+
+
+def _clause_topic(toks: Sequence[Token], clause_floor: int, floor: int) -> tuple[int, int] | None:
+    """(first, last) of the clause before the one that starts at `clause_floor` when that clause is
+    one noun phrase and nothing else (no verb governs it), and lies after `floor`."""
+    comma = bisect_left(toks, clause_floor, key=_token_end)
+    if comma >= len(toks) or toks[comma].end != clause_floor or toks[comma].word not in "，,":
+        return None
+    start = comma - 1
+    while start >= 0 and toks[start].start >= floor and toks[start].word not in "，。；：,;:！？":
+        start -= 1
+    if start >= 0 and toks[start].start < floor:
+        return None  # a quantity ends inside that clause (…达到29万余人，): it is no topic alone
+    start += 1
+    if start >= comma:
+        return None
+    first, last, verb, _ = _phrase_before(toks, comma - 1, toks[start].start, "none")
+    if verb is not None and first == start + 1 and any(t.word == "的" for t in toks[first : last + 1]):
+        first, verb = start, None  # 组建城市合作银行的大中城市: the verb opens the relative clause
+    if first != start or first > last or verb is not None or not toks[last].tag.startswith("n"):
+        return None
+    return first, last

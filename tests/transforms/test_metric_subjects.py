@@ -159,6 +159,15 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
             "推进21个先行片区、200个样板村、",
             [("21个", "先行片区", "片区", "推进"), ("200个", "样板村", "样板村", "推进")],
         ),
+        # a clause that is only a noun phrase is the topic of the change after it; a change verb
+        # after a count is no subject
+        (
+            "组建城市合作银行的大中城市，由35个增加到100个，",
+            [
+                ("35个", "组建城市合作银行的大中城市", "城市", None),
+                ("100个", "组建城市合作银行的大中城市", "城市", "增加"),
+            ],
+        ),
         # a comparison between the phrase and the number is skipped
         ("委员履职平均分比去年提高7.5%", [("7.5%", "委员履职平均分", "平均分", "提高")]),
     ],
@@ -322,7 +331,6 @@ KNOWN_HELDOUT_MISSES: dict[str, dict[int, str | None]] = {
         22: None,
         36: "补助资金",
         42: "集中力量",
-        45: "增加",
         50: "集中力量",
         51: "集中力量",
         64: "微短剧《家里家外》全网传播量",
@@ -337,7 +345,6 @@ KNOWN_HELDOUT_MISSES: dict[str, dict[int, str | None]] = {
     },
     "heldout3.csv": {
         1: "收入",
-        4: "减少",
         7: "建交的国家",
         9: "省、自治区、直辖市工业效益",
         11: None,
