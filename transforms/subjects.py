@@ -118,6 +118,8 @@ _OBJECT_COUNTERS = frozenset(
 )  # fmt: skip
 # Words that end a phrase without being part of what is counted.
 _TRIM_END = frozenset({"数量", "总量", "总数", "人数", "规模", "目标", "调控目标", "预期目标"})
+# Characters of numbers and approximations (a one-character m token of another kind, 首, is a word piece).
+_NUMERAL_CHARS = frozenset("〇○零一二两三四五六七八九十百千万亿多余几半数第每")
 # Adverbs of degree that jieba tags as nouns or adjectives without HMM (基本/n 建成, 新/a 安排):
 # before a verb they modify it.
 _ADVERBIAL_NOUNS = frozenset({"基本", "实际", "全部", "总体", "整体", "初步", "新"})
@@ -365,6 +367,18 @@ def _phrase_before(
             )
         ):
             pass  # 共+富引领, 互+认、: a one-character adverb of a word jieba cut, not the adverb of the phrase
+        elif (
+            head_seen
+            and tok.tag == "m"
+            and len(tok.word) == 1
+            and tok.word not in _NUMERAL_CHARS
+            and not tok.word.isdigit()
+            and not (j > 0 and toks[j - 1].tag == "m")
+            and j + 1 <= last
+            and len(toks[j + 1].word) == 1
+            and toks[j + 1].tag.startswith("n")
+        ):
+            pass  # 首+店 (知名首店): an ordinal jieba tags m, inside a word
         elif tok.tag == "m" or tok.word in _STOCK or tok.word in _LINK:
             break
         elif tok.word in ("以上", "以下") and head_seen and j > 0 and toks[j - 1].start >= floor:
@@ -650,8 +664,17 @@ def _head(toks: Sequence[Token], first: int, last: int, words: tuple[UserWord, .
     if k < first:
         return None
     word = toks[k].word
-    if len(word) == 1 and k > first and (_nominal(toks[k - 1]) or _verb(toks[k - 1])):
-        return toks[k - 1].word + word
+    prev = toks[k - 1] if k > first else None
+    if (
+        prev is not None
+        and len(word) == 1
+        and (
+            _nominal(prev)
+            or _verb(prev)
+            or (prev.tag == "m" and len(prev.word) == 1 and prev.word not in _NUMERAL_CHARS)  # 首+店
+        )
+    ):
+        return prev.word + word
     if len(word) >= 4:
         subs = [s for s in _search_words(word, words) if word.endswith(s) and 2 <= len(s) < len(word)]
         if subs:

@@ -168,6 +168,8 @@ def sentences_of(*texts: str, part: Part = "other") -> list[Metric]:
                 ("100个", "组建城市合作银行的大中城市", "城市", "增加"),
             ],
         ),
+        # an ordinal jieba tags m inside a word (首+店)
+        ("新设国际国内知名首店15家，", [("15家", "国际国内知名首店", "首店", "设")]),
         # a comparison between the phrase and the number is skipped
         ("委员履职平均分比去年提高7.5%", [("7.5%", "委员履职平均分", "平均分", "提高")]),
     ],
@@ -340,7 +342,6 @@ KNOWN_HELDOUT_MISSES: dict[str, dict[int, str | None]] = {
         12: "任务",
         17: "农民的补助标准",
         33: "国家专精特新“小巨人”、单项冠军企业",
-        38: "店",
         49: "二级公司有序展业",
     },
     "heldout3.csv": {
