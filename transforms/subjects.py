@@ -118,6 +118,8 @@ _OBJECT_COUNTERS = frozenset(
 )  # fmt: skip
 # Words that end a phrase without being part of what is counted.
 _TRIM_END = frozenset({"数量", "总量", "总数", "人数", "规模", "目标", "调控目标", "预期目标"})
+# Prepositions that open a phrase inside a relative clause (财政对参合农民的补助).
+_PP_HEADS = frozenset({"对", "向", "为", "给"})
 # Characters of numbers and approximations (a one-character m token of another kind, 首, is a word piece).
 _NUMERAL_CHARS = frozenset("〇○零一二两三四五六七八九十百千万亿多余几半数第每")
 # Adverbs of degree that jieba tags as nouns or adjectives without HMM (基本/n 建成, 新/a 安排):
@@ -351,6 +353,8 @@ def _phrase_before(
             pass  # 普+惠小微贷款, 算+力规模: a one-character "verb" before a one-character noun piece is a word
         elif head_seen and _list_piece(toks, j, floor):
             pass  # 、中+高考志愿填报…: the first piece of a list item jieba cut
+        elif relative and tok.word in _PP_HEADS and j > 0 and _nominal(toks[j - 1]) and toks[j - 1].start >= floor:
+            pass  # 中央和地方财政+对+参合农民的补助标准: the 对-phrase of a relative clause
         elif _in_event_clause(toks, j, floor, event_at):
             # 城镇新增就业, 下岗失业人员再就业: the people counted are the subject of a clause
             if tok.tag in _VERB and clause_verb is None:
@@ -436,6 +440,8 @@ def _phrase_before(
                 event_only = event == "alone"
             elif conjunct or (relative and j + 1 <= last and toks[j + 1].word == "的"):
                 relative = False
+            elif relative and j > 1 and toks[j - 1].word in _PP_HEADS and _nominal(toks[j - 2]):
+                pass  # 财政对参合农民的补助标准: the verb of the relative clause after its 对-phrase
             elif governing or (direct and _newly(toks, j, floor)) or (physical and event_word is not None):
                 # 淘汰+落后炼铁产能4659万吨: in a physical measure the thing done is named by nouns only
                 verb = _verb_word(toks, j, floor)
