@@ -601,6 +601,10 @@ def _emit(
             indicator = match_indicator(indicators, hit.unit, ctx, text, scope) if indicators else None
             if indicator is None and indicators and hit.unit == "%" and not _has_subject(local):
                 indicator = _indicator_further_back(indicators, text, hit)
+            elif indicator is None and indicators and hit.unit not in _RATE_UNITS and _REACH_ONLY.match(local):
+                indicator = _indicator_further_back(indicators, text, hit, reached=True)
+            if indicator is not None and hit.unit not in _RATE_UNITS and _LEVEL_CHANGE_END.search(local):
+                indicator = None  # 粮食总产量增加109亿公斤: the change of a level, not the level
             if indicator is not None and multi_year and not _NAMES_A_YEAR.search(clause):
                 indicator = None  # 这五年…城镇化率达到71.5%: the end of a period, not the year's figure
             rows.append(
@@ -770,12 +774,20 @@ def _coordinated_subjects(local: str, hit: _Hit, indicators: Sequence[Indicator]
     return pairs if None not in found and len(found) == len(pairs) else []
 
 
-def _indicator_further_back(indicators: Sequence[Indicator], text: str, hit: _Hit) -> str | None:
+# A level's own clause that ends in a change verb states how much it changed (粮食总产量增加109亿
+# 公斤, 比上年增产74亿斤), not the level; a clause of a verb of reaching alone (…，达到9680亿斤)
+# states the level of a subject named before it.
+_LEVEL_CHANGE_END = re.compile(r"(?:增长|增加|增产|减产|减少|下降|降低|提高|多)了?$")
+_REACH_ONLY = re.compile(r"^\s*(?:又|再|已|共|均|全年)?(?:达到|达|为|突破|超过|增至|增加到|提高到|升至)\s*$")
+
+
+def _indicator_further_back(indicators: Sequence[Indicator], text: str, hit: _Hit, reached: bool = False) -> str | None:
     """全省进出口总值创历史新高，达到5379亿元、增长18.5%: a change whose own clause holds only its
     verb belongs to the subject the sentence named before, when an indicator phrase runs from
-    that subject to this very verb."""
+    that subject to this very verb; so does a level whose own clause holds only a verb of reaching
+    (`reached`: 粮食总产量在上年大幅度增长的基础上，又增产291亿斤，达到9680亿斤)."""
     before = text[: hit.start]
-    if not _CHANGE_END.search(before):
+    if not reached and not _CHANGE_END.search(before):
         return None
     # the nearest clause first: 对中亚进出口分别增长19%，全省进出口总值…、增长18.5% is the latter's
     for b in reversed([0, *(m.end() for m in _CLAUSE_SPLIT.finditer(before))]):

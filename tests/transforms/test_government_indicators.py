@@ -155,3 +155,22 @@ def test_a_paragraph_about_five_years_gives_no_actual_of_the_year() -> None:
     sentences = split_sentences("d", text, sections)
     found = [(m.surface, m.indicator) for m in extract_metrics("d", sentences, sections, INDICATORS)]
     assert found == [("71.5%", None), ("72%", "urbanization_rate")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # national reports: the change of a level is no level; a clause of 达到 alone takes the subject before
+        (
+            "粮食总产量增加109亿公斤，达到4024亿公斤。",
+            [("109亿公斤", None, False, "10900000000"), ("4024亿公斤", "grain_output", False, "402400000000")],
+        ),
+        (
+            "粮食总产量在上年大幅度增长的基础上，又增产291亿斤，达到9680亿斤。",
+            [("291亿斤", None, False, "29100000000"), ("9680亿斤", "grain_output", False, "968000000000")],
+        ),
+        ("城镇新增就业预期目标比去年多100万人。", [("100万人", None, False, "1000000")]),
+    ],
+)
+def test_a_level_is_told_from_its_change(sentence: str, expected: list[tuple[str, str | None, bool, str]]) -> None:
+    assert rows(sentence) == expected
