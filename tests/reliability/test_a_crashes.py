@@ -18,13 +18,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import work
 from flows.ingest import ingest
 from flows.settings import Settings
 from store import publish
 from store.lock import writer_lock
 from store.verify import classify_db_error, health_check
 from tests.reliability.conftest import Child, child_env, duck, tally, write_reports
+from transforms import pipeline
 
 pytestmark = [pytest.mark.canary, pytest.mark.slow]  # DuckDB's crash behaviour: run again on every duckdb bump
 
@@ -321,7 +321,7 @@ def small_corpus(tmp_path: Path, paragraphs: list[str]) -> Path:
 def test_8_an_exception_on_one_document_costs_that_document_only(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
 ) -> None:
-    real = work.process
+    real = pipeline.process
     calls = {"n": 0}
 
     def flaky(source, resources, run, lap=None):  # type: ignore[no-untyped-def]
@@ -330,7 +330,7 @@ def test_8_an_exception_on_one_document_costs_that_document_only(
             raise RuntimeError("injected failure in a transform")
         return real(source, resources, run, lap) if lap is not None else real(source, resources, run)
 
-    monkeypatch.setattr(work, "process", flaky)
+    monkeypatch.setattr(pipeline, "process", flaky)  # process_batch looks it up at each call
     tally("faults injected: exception")
     summary = ingest(Settings(sources=[small_corpus], warehouse_dir=tmp_path / "w", workers=1, batch_size=8))
     assert (summary.run.docs_new, summary.run.docs_rejected) == (2, 1)
