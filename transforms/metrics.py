@@ -532,6 +532,14 @@ _RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
 _IN_TOTAL = re.compile(r"[^，；。：,;:]{0,12}中[，,：:]")
 
 
+def _numbers_in_clause(text: str, hits: Sequence[_Hit], i: int) -> int:
+    """How many quantities from hits[i] on stand in one run within its clause (247家、35家)."""
+    n = 1
+    while i + n < len(hits) and not _CLAUSE_SPLIT.search(text[hits[i + n - 1].end : hits[i + n].start]):
+        n += 1
+    return n
+
+
 def _sections_about_several_years(sections: Sequence[Section]) -> set[int]:
     """Sections whose heading, or an ancestor's, speaks of several years and names none
     (“十四五”时期发展成就, 三、“十五五”时期主要目标任务)."""
@@ -564,6 +572,8 @@ def _emit(
     text = sent.text
     first_row = len(rows)
     prev: tuple[Subject, Metric] | None = None
+    group: tuple[tuple[str, str | None], ...] = ()  # the members of an A、B分别… phrase
+    respective: list[tuple[str, str | None]] = []  # the members still to be given out
     for i, hit in enumerate(hits):
         local = _local(text, hits, i)
         floor = hits[i - 1].end if i > 0 else 0
@@ -572,6 +582,17 @@ def _emit(
         what, head, verb = subject.what, subject.head, subject.verb
         if not subject.own and prev is not None and (prev[1].unit == hit.unit or subject.linked):
             what, head = prev[1].what, prev[1].what_head  # 编发信息467篇，被…分别采用38篇、77篇: the same thing
+            run_start = _CLAUSE_SPLIT.search(text[hits[i - 1].end : hit.start]) is not None
+            if not respective and group and run_start and _numbers_in_clause(text, hits, i) == len(group):
+                respective = list(group)  # …分别为774亿元、536亿元…，比上年增长29.2%、39.4%…: again
+            if respective:
+                what, head = respective.pop(0)  # …“小巨人”、单项冠军企业分别达到247家、35家: the next member
+        elif subject.conjuncts and len(subject.conjuncts) == _numbers_in_clause(text, hits, i):
+            group = subject.conjuncts
+            respective = list(group)
+            what, head = respective.pop(0)
+        else:
+            group, respective = (), []
         if verb is None and prev is not None and prev[1].unit not in _RATE_UNITS and hit.unit not in _RATE_UNITS:
             verb = prev[1].verb  # 评选优秀委员51名，优秀界别组5个: the verb goes on
         after = _what_after(text, hit) if hit.unit in COUNT_UNITS else None

@@ -46,6 +46,8 @@ class Subject:
     linked: bool = False  # a linking or change verb stands before it (…，达到11.67万亿元): it goes on a subject
     compared: bool = False  # it is the base of a comparison (比1952年的73亿元, 由89个增加到): no part of anything
     each: bool = False  # 分别 stands before it: the numbers after 分别 are siblings, not parts of one another
+    # with 分别, the (what, head) of each member of a coordinated phrase (A、B分别达到247家、35家)
+    conjuncts: tuple[tuple[str, str | None], ...] = ()
 
 
 # Tags that can sit inside a noun phrase. jieba: n* nouns, vn verbal nouns, an adjectival nouns,
@@ -832,6 +834,7 @@ def find_subject(
             stock,
             compared=compared,
             each=each,
+            conjuncts=_conjuncts(text, toks, first, last, words) if each else (),
         )
     if (
         counts
@@ -859,6 +862,31 @@ def find_subject(
             each=each,
         )
     return Subject(None, None, verb or tail_verb, False, change, share, stock, tail_verb is not None, compared, each)
+
+
+def _conjuncts(
+    text: str, toks: Sequence[Token], first: int, last: int, words: tuple[UserWord, ...]
+) -> tuple[tuple[str, str | None], ...]:
+    """The members of the phrase toks[first..last] joined by 、/和/与/及 outside brackets, each with
+    its head; () when it has one member, or when the list is inside a modifier (用于科技、教育和文化
+    事业的支出: one thing)."""
+    out: list[tuple[str, str | None]] = []
+    start = first
+    depth = 0
+    for k in range(first, last + 2):
+        word = toks[k].word if k <= last else ""
+        if k <= last and word[:1] in _OPENERS:
+            depth += 1
+        if k <= last and word[-1:] in _BRACKETS:
+            depth -= 1
+        if k > last or (depth == 0 and word in _COORD and toks[k].tag in ("c", "x")):
+            if start > k - 1:
+                return ()
+            if k > last and any(t.word == "的" for t in toks[start:k]):
+                return ()
+            out.append((text[toks[start].start : toks[k - 1].end], _head(toks, start, k - 1, words)))
+            start = k + 1
+    return tuple(out) if len(out) > 1 else ()
 
 
 def _clause_topic(toks: Sequence[Token], clause_floor: int, floor: int) -> tuple[int, int] | None:
