@@ -9,7 +9,9 @@ import io
 import json
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import IO, Any
+from urllib.parse import quote
 
 from sources.base import (
     CHUNK,
@@ -28,6 +30,14 @@ from transforms.decode import DecodeError, storable
 from transforms.models import Reject
 
 TEXT_COLUMNS = ("content", "full_text", "text")
+# Columns that name a row for good: a row's input is `file#url=…` when it has one, so a row
+# added above it or a row removed leaves the others' identity (and their ledger) as it was.
+# A row without one, or repeating an earlier row's, is `file#row=N`.
+KEY_COLUMNS = ("id", "url", "source_url")
+# Columns that name a row for good: a row's input is `file#url=…` when it has one, so a row
+# added above it or a row removed leaves the others' identity (and their ledger) as it was.
+# A row without one, or repeating an earlier row's, is `file#row=N`.
+KEY_COLUMNS = ("id", "url", "source_url")
 
 Rows = Callable[[str, str, IO[bytes], Limits], Iterator[WorkItem | Reject]]
 
@@ -67,9 +77,9 @@ def corpus_rows(
                 )
             else:
                 try:
-                    items.extend(
-                        keep(r) if isinstance(r, WorkItem) else r for r in rows(found.uri, found.name, stream, limits)
-                    )
+                    keys: set[str] = set()
+                    for r in rows(found.uri, found.name, stream, limits):
+                        items.append(keep(keyed(r, found.uri, keys)) if isinstance(r, WorkItem) else r)
                 except _OverLimit:
                     items.append(
                         reject(
@@ -102,6 +112,21 @@ def corpus_rows(
         yield reject(found.uri, found.name, "empty", "the corpus file holds no rows", outcome="skipped")
         return
     yield from items
+
+
+def keyed(item: WorkItem, uri: str, seen: set[str]) -> WorkItem:
+    """`item`, a row of the corpus file at `uri`, named by its key column when it has one that no
+    earlier row of the file had (see KEY_COLUMNS)."""
+    meta = dict(item.meta)
+    for column in KEY_COLUMNS:
+        value = meta.get(column)
+        if isinstance(value, int | str) and not isinstance(value, bool) and str(value).strip():
+            named = f"{uri}#{column}={quote(str(value).strip(), safe=':/?=&%@+,;~')}"
+            if named in seen:
+                return item
+            seen.add(named)
+            return replace(item, uri=named)
+    return item
 
 
 class _OverLimit(Exception):

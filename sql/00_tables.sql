@@ -37,7 +37,7 @@ create table documents (
 );
 comment on table documents is 'one row per document version in force (an edited source replaces its older version)';
 comment on column documents.doc_id is 'document identity: first 16 hex digits of sha256 over the cleaned text without whitespace';
-comment on column documents.source_uri is 'where the document came from: file URI, with #row=N for one row of a corpus file';
+comment on column documents.source_uri is 'where the document came from: file URI; one row of a corpus file is file#url=… (its id, url or source_url column) or file#row=N';
 comment on column documents.source_name is 'file name of the source (the corpus file for a corpus row)';
 comment on column documents.source_meta is 'JSON object: the other columns of a corpus row (title, url, year ...); NULL for plain files';
 comment on column documents.content_sha256 is 'sha256 of the raw bytes of the source (the file, or the corpus row''s text)';
@@ -267,7 +267,7 @@ create table ingest_log (
 );
 comment on table ingest_log is 'one row per discovered input per run: what happened to it';
 comment on column ingest_log.run_id is 'the run (runs.run_id)';
-comment on column ingest_log.source_uri is 'the input: file URI, with #row=N for one row of a corpus file';
+comment on column ingest_log.source_uri is 'the input: file URI; one row of a corpus file is file#url=… (its id, url or source_url column) or file#row=N';
 comment on column ingest_log.source_name is 'file name of the input';
 comment on column ingest_log.outcome is 'loaded, unchanged, duplicate, skipped, rejected or needs_review';
 comment on column ingest_log.reason_code is 'machine-readable reason (new, changed, same_content, empty, binary, undecodable, unsupported_type ...)';

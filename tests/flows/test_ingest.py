@@ -227,3 +227,31 @@ def test_the_kept_ledger_state_is_what_reading_the_whole_ledger_gives(tmp_path: 
     assert "file:///marked.txt" not in read_state(settings.parquet_root, warehouse, "other")[2].mappings
     path.write_text("{damaged", encoding="utf-8")
     assert read_state(settings.parquet_root, warehouse, version) == whole
+
+
+def test_a_corpus_row_is_named_by_its_url_so_a_row_added_at_the_top_leaves_the_others_unchanged(
+    tmp_path: Path,
+) -> None:
+    """Scrapers put the newest report first. Named by row number, every row after it would have
+    changed; named by its url column, only the new row is new."""
+    national = _national_rows()
+    src = tmp_path / "in"
+    src.mkdir()
+    corpus = src / "reports.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in national[1:4]), encoding="utf-8")
+    warehouse = tmp_path / "w"
+    first = run([src], warehouse)
+    assert first.run.docs_new == 3
+    uris = sorted(u for (u,) in query(warehouse, "select source_uri from documents"))
+    assert [u.split("#", 1)[1] for u in uris] == sorted(f"url={r['url']}" for r in national[1:4])
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in national[0:4]), encoding="utf-8")
+    second = run([src], warehouse)
+    assert (second.run.docs_new, second.run.docs_unchanged, second.run.docs_changed) == (1, 3, 0)
+    assert query(warehouse, "select count(*) from documents") == [(4,)]
+
+
+def _national_rows() -> list[dict[str, object]]:
+    import gzip
+
+    with gzip.open(SEEDS / "reports" / "national" / "government_work_reports.jsonl.gz", "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]

@@ -548,23 +548,37 @@ def test_59_every_bad_jsonl_line_gets_its_own_reject_with_its_line_number(tmp_pa
     corpus.write_bytes(gzip.compress(b"\n".join(lines)))
     out = list(expand(_found(corpus), Limits(max_file_bytes=2000)))
     tally("bad inputs tried", 7)
-    by_row = {_uri(o).rsplit("#row=", 1)[1]: (o.reason_code if isinstance(o, Reject) else "ok") for o in out}
+    by_row = {_uri(o).rsplit("#", 1)[1]: (o.reason_code if isinstance(o, Reject) else "ok") for o in out}
     assert by_row == {
-        "1": "ok",
-        "2": "bad_row",
-        "3": "bad_row",
-        "4": "ok",
-        "5": "ok",
-        "6": "bad_row",
-        "7": "too_large",
-        "8": "invalid_text",
-        "10": "ok",
-        "11": "bad_row",
+        "row=1": "ok",
+        "row=2": "bad_row",
+        "row=3": "bad_row",
+        "id=7": "ok",  # named by its id; the second row with that id by its number
+        "row=5": "ok",
+        "row=6": "bad_row",
+        "row=7": "too_large",
+        "row=8": "invalid_text",
+        "row=10": "ok",
+        "row=11": "bad_row",
     }
     messages = {o.source_uri.rsplit("#row=", 1)[1]: o.message for o in out if isinstance(o, Reject)}
     assert "line 2" in messages["2"] and "line 6" in messages["6"] and "UTF-8" in messages["6"]
     row10 = next(o for o in out if _uri(o).endswith("#row=10"))
     assert isinstance(row10, WorkItem) and dict(row10.meta) == {"path": "../../etc/passwd"}
+
+
+def test_a_corpus_row_is_named_by_its_first_key_column_once_and_by_its_number_otherwise(tmp_path: Path) -> None:
+    rows = [
+        {"url": "https://a.gov.cn/r?id=1#top", "content": SENTENCE},  # named by its url
+        {"id": 7, "url": "https://a.gov.cn/r2", "content": SENTENCE + "二"},  # id comes first
+        {"url": "https://a.gov.cn/r?id=1#top", "content": SENTENCE + "三"},  # a repeated url: its number
+        {"url": " ", "content": SENTENCE + "四"},  # a blank key names nothing
+        {"content": SENTENCE + "五"},
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    uris = [_uri(o).split("#", 1)[1] for o in expand(_found(corpus), Limits())]
+    assert uris == ["url=https://a.gov.cn/r?id=1%23top", "id=7", "row=3", "row=4", "row=5"]
 
 
 def test_59_a_damaged_gzip_keeps_the_rows_before_the_damage(tmp_path: Path) -> None:
