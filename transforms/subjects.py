@@ -774,7 +774,14 @@ def find_subject(
     while first <= last and toks[last].word == "等":
         last -= 1
     before_what = text[toks[first].start : toks[last].end] if first <= last else ""
-    while first <= last and toks[last].word in _TRIM_END and last > first and len(toks[last - 1].word) > 1:
+    while (
+        first <= last
+        and toks[last].word in _TRIM_END
+        and last > first
+        and len(toks[last - 1].word) > 1
+        # 死亡人数, 排放总量, 招生规模: after a verb the word names what is counted; a goal is never
+        and (not _verb(toks[last - 1]) or toks[last].word.endswith("目标"))
+    ):
         last -= 1
         before_what = text[toks[first].start : toks[last].end]
     if first == last and toks[first].tag == "t" and not (first > 0 and toks[first - 1].word in GOVERNING_VERBS):
