@@ -474,6 +474,10 @@ def extract_metrics(
             # a paragraph that opens on one year (过去一年, 去年, 2025年) under a heading about five
             # years (一、过去五年工作回顾) reports that year
             one_year = _ONE_YEAR.search(text) is not None and not _MULTI_YEAR.search(text)
+            if one_year:
+                lead_multi_year = False  # 刚刚过去的2025年很不平凡。: the five years' paragraphs are over
+            elif _is_multi_year_lead(text):
+                lead_multi_year = True  # 过去的五年极不寻常。: the topic paragraphs after it are about them too
             multi_year = (lead_multi_year or sent.section_id in several_years) and not one_year
             paragraph_start = True
             in_targets = False
@@ -538,6 +542,12 @@ def _numbers_in_clause(text: str, hits: Sequence[_Hit], i: int) -> int:
     while i + n < len(hits) and not _CLAUSE_SPLIT.search(text[hits[i + n - 1].end : hits[i + n].start]):
         n += 1
     return n
+
+
+def _is_multi_year_lead(sentence: str) -> bool:
+    """A paragraph's first sentence that is a short lead about several years naming none
+    (过去的五年极不寻常。“十四五”时期我省发展历程极不寻常、极不平凡。)."""
+    return len(sentence) <= 40 and _MULTI_YEAR.search(sentence) is not None and not _NAMES_A_YEAR.search(sentence)
 
 
 def _sections_about_several_years(sections: Sequence[Section]) -> set[int]:

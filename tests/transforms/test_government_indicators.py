@@ -174,3 +174,26 @@ def test_a_paragraph_about_five_years_gives_no_actual_of_the_year() -> None:
 )
 def test_a_level_is_told_from_its_change(sentence: str, expected: list[tuple[str, str | None, bool, str]]) -> None:
     assert rows(sentence) == expected
+
+
+def test_a_short_lead_about_five_years_speaks_for_the_topic_paragraphs_after_it() -> None:
+    text = "\n".join(
+        [
+            "一、“十四五”时期和2025年工作回顾",
+            "过去的五年极不寻常。在省委坚强领导下，经济社会发展取得新成就。",
+            "综合实力稳步提升。常住人口城镇化率60%。",
+            "民生福祉不断增进。城镇新增就业603.7万人，居民人均可支配收入年均增长6%。",
+            "刚刚过去的2025年很不平凡。生产总值增长5.6%。",
+            "（一）千方百计稳就业。突出抓好重点群体就业，城镇新增就业121.7万人。",
+        ]
+    )
+    sections = split_sections("d", text, review_year=2025, plan_year=2026)
+    sentences = split_sentences("d", text, sections)
+    found = [(m.surface, m.indicator) for m in extract_metrics("d", sentences, sections, INDICATORS)]
+    assert found == [
+        ("60%", None),
+        ("603.7万人", None),
+        ("6%", None),
+        ("5.6%", "gdp_growth"),
+        ("121.7万人", "urban_new_jobs"),
+    ]
