@@ -193,8 +193,19 @@ _NUMBERED_RULE = re.compile(rf"[{_NUMERALS[1:10]}]项(?:规定|基本原则|原�
 _NUMBERED_PROGRAMME = re.compile(rf"[{_NUMERALS[2:10]}]大(?:攻坚战|战略|行动|工程)")
 _NOT_X = rf"{_NUMERALS}零〇亿个件步代年月日次点的和就是了倍时天周批项位名份种条亩吨斤元米"
 _ONE_X_ONE_Y_BARE = re.compile(rf"一([^{_NOT_X}\W\d])一([^{_NOT_X}\W\d])(?:一([^{_NOT_X}\W\d]))?")
-# After a single numeral, a unit or measure word makes a quantity, not a formula (四两拨千斤, 十年磨一剑, 百家争鸣).
-_QUANTITY_AFTER_NUMERAL = frozenset("年两岁点倍成家斤")
+# After a single numeral, a unit or measure word makes a quantity, not a formula (四两拨千斤, 十年磨一剑, 百家争鸣),
+# and 次 an ordinal (二次创业).
+_QUANTITY_AFTER_NUMERAL = frozenset("年两岁点倍成家斤次")
+# 十五冬, 十九大, 二十届: a number of two numerals counts an event or session, not items of a rule.
+_COMPOUND_NUMBER_START = re.compile(rf"十[{_NUMERALS[:9]}]|[{_NUMERALS[1:9]}]十")
+# 双 counts like a numeral in 双碳, 双一流, 双千; these words with 双 are ordinary words.
+_SHUANG_WORDS = ("双向", "双重", "双方", "双边", "双赢", "双语", "双手", "双倍", "双双")
+# A count with its measure word (六个现代化灌区, 两个继续走在前列) names its items and may run longer.
+_COUNTED_ITEMS = re.compile(rf"[{_NUMERALS[1:10]}][个大项条][{_HAN}]{{2,6}}")
+# “1131”数字政府, “2211”产业体系, “863”计划: a quoted code of digits before a noun names a programme; before
+# a measure word or 年 it is a number (“21”条, “2035”年).
+_DIGIT_CODE = re.compile(r"[1-9][0-9]{2,5}")
+_NOT_AFTER_DIGIT_CODE = frozenset("年月日号条个次项元万亿")
 
 
 def is_formula_shape(phrase: str) -> bool:
@@ -210,9 +221,13 @@ def is_formula_shape(phrase: str) -> bool:
         return False
     if phrase[0] == "一":
         return _ONE_X_ONE_Y.fullmatch(phrase) is not None
+    if _COMPOUND_NUMBER_START.match(phrase) or phrase.startswith(_SHUANG_WORDS):
+        return False
+    if _COUNTED_ITEMS.fullmatch(phrase):
+        return True
     # A numeral and a short fixed phrase; longer phrases are slogans that happen to start with a
     # number (十四任书记抓一只果).
-    return phrase[0] in _NUMERALS and len(phrase) <= 6 and phrase[1] not in _QUANTITY_AFTER_NUMERAL
+    return phrase[0] in _NUMERALS + "双" and len(phrase) <= 6 and phrase[1] not in _QUANTITY_AFTER_NUMERAL
 
 
 def _listed(formulas: tuple[FormulaEntry, ...]) -> tuple[frozenset[str], frozenset[str]]:
@@ -257,7 +272,11 @@ def formula_spans(text: str, formulas: tuple[FormulaEntry, ...] = ()) -> list[tu
                 found.append((m.start(), m.end(), m.group()))
     quoted: set[str] = set()
     for span in quoted_spans(text):
-        if span.name not in excluded and (span.name in listed or is_formula_shape(span.name)):
+        if span.name in excluded:
+            continue
+        after = text[span.end + 1 : span.end + 2]
+        code = _DIGIT_CODE.fullmatch(span.name) is not None and re.fullmatch(f"[{_HAN}]", after) is not None
+        if span.name in listed or is_formula_shape(span.name) or (code and after not in _NOT_AFTER_DIGIT_CODE):
             found.append((span.start, span.end, span.name))
             quoted.add(span.name)
     known = _alternation(frozenset(listed | quoted))

@@ -77,6 +77,14 @@ def names(text: str, type_: str) -> list[str]:
         ("GDP增长5.2%，城镇新增就业1244万人", []),
         ("一九五九年的工业总产值比一九五八年增长", []),
         ("粉碎“四人帮”以后", []),
+        # 双 counts like a numeral; a quoted code of digits before a noun names a programme
+        ("实施科技英才领航工程和“双千”计划，加快“双一流”建设", ["双千", "双一流"]),
+        ("投入12亿元实施企业找技术、成果找市场“双向揭榜挂帅”", []),
+        ("加快构建具有辽宁特色的“2211”产业体系，基本建成“1351”防灾体系", ["2211", "1351"]),
+        # a count with its measure word names its items, and may run longer
+        ("“五大抽水蓄能”联动工程、“六个现代化灌区”覆盖工程", ["五大抽水蓄能", "六个现代化灌区"]),
+        # ordinals, a streak of years, a games: 二次, 十二连增, 十五冬
+        ("宁东“二次创业”和县乡村振兴发展，粮食产量实现“十二连增”，推进“十五冬”筹备工作", []),
     ],
 )
 def test_formulas_in_real_sentences(sentence: str, expected: list[str]) -> None:
