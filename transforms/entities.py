@@ -190,7 +190,16 @@ _IDIOMS = frozenset(
 # 四项基本原则; 三大攻坚战, 十大行动; 一带一路, 一老一小, 一链一策一行 (一 X 一 Y, where X and Y
 # are no numbers, measure words or function words: 一百一十, 一个一个, 一年一次 are not).
 _NUMBERED_RULE = re.compile(rf"[{_NUMERALS[1:10]}]项(?:规定|基本原则|原则|注意|纪律|禁令)")
-_NUMBERED_PROGRAMME = re.compile(rf"[{_NUMERALS[2:10]}]大(?:攻坚战|战略|行动|工程)")
+# The head may carry a modifier of a few characters (十大重点节能工程, 六大林业生态工程, 七项惠民行动),
+# but not a number: 一百五十六项工程 counts projects.
+_MODIFIER = rf"[^{_NUMERALS}零〇\W\d]"
+_NUMBERED_PROGRAMME = re.compile(
+    rf"(?<![{_NUMERALS}零〇\d])[{_NUMERALS[2:11]}](?:大(?:{_MODIFIER}{{2,4}}?)?(?:攻坚战|战略|行动|工程)"
+    rf"|项{_MODIFIER}{{0,4}}?(?:行动|工程))"
+)
+# 三网融合, 三证合一, 多规合一, 两化融合: several things made one is a reform; 两岸融合, 两地融合 join
+# places.
+_MERGED = re.compile(rf"(?<![{_NUMERALS}零〇\d])[{_NUMERALS[1:10]}多](?![岸地国省市区])[{_HAN}](?:合一|融合)")
 _NOT_X = rf"{_NUMERALS}零〇亿个件步代年月日次点的和就是了倍时天周批项位名份种条亩吨斤元米"
 _ONE_X_ONE_Y_BARE = re.compile(rf"一([^{_NOT_X}\W\d])一([^{_NOT_X}\W\d])(?:一([^{_NOT_X}\W\d]))?")
 # After a single numeral, a unit or measure word makes a quantity, not a formula (四两拨千斤, 十年磨一剑, 百家争鸣),
@@ -266,7 +275,7 @@ def formula_spans(text: str, formulas: tuple[FormulaEntry, ...] = ()) -> list[tu
     for m in _REPEATED_NUMERAL.finditer(text):
         if m.group() not in _IDIOMS:
             found.append((m.start(), m.end(), m.group()))
-    for pattern in (_NUMBERED_RULE, _NUMBERED_PROGRAMME, _ONE_X_ONE_Y_BARE):
+    for pattern in (_NUMBERED_RULE, _NUMBERED_PROGRAMME, _MERGED, _ONE_X_ONE_Y_BARE):
         for m in pattern.finditer(text):
             if m.group() not in _IDIOMS:
                 found.append((m.start(), m.end(), m.group()))

@@ -419,6 +419,11 @@ def test_organizations_by_the_grammar_of_their_names(sentence: str, expected: li
         ("在和平共处五项原则的基础上", ["五项原则"]),
         ("高质量共建一带一路，做好一老一小服务", ["一带一路", "一老一小"]),
         ("坚决打好三大攻坚战", ["三大攻坚战"]),
+        # a programme's head may carry a modifier; several things made one is a reform
+        ("继续推进十大重点节能工程建设，持续推进八项民生工程", ["十大重点节能工程", "八项民生工程"]),
+        ("推动三网融合取得实质性进展，全面实施三证合一，促进多规合一", ["三网融合", "三证合一", "多规合一"]),
+        # a count of projects, places joined
+        ("象“一五”时期建设一百五十六项工程那样，推动两岸融合发展", []),
         # counts, numbers, decimals and idioms are not formulas
         ("一个一个地解决，一年一次，一百一十万吨", []),
         ("增长二点二倍，五届五中全会", []),
