@@ -866,13 +866,15 @@ def stated_in_words(
     lead = _TARGET_LEAD.search(text)
     if not carried and lead is None:
         return []
-    if _PAST_CUE.search(text) or _MULTI_YEAR.search(text):
-        return []  # a review of targets met, or a five-year plan's goals
+    # a review of targets met (去年…主要预期目标是：, 完成了…), or a five-year plan's goals; after a
+    # lead, a past cue counts only in its own clause (…、力争比去年实现更多增长，居民收入增长与经济增长同步)
+    if _MULTI_YEAR.search(text) or _PAST_CUE.search(text, 0, lead.end() if lead else len(text)):
+        return []
     out: list[Metric] = []
     seen: set[str] = set()
     for m in _WORDS_CLAUSE.finditer(text, lead.end() if lead else 0):
         clause = m.group().strip()
-        if not clause or re.search(r"[0-9０-９]|百分之", clause):
+        if not clause or re.search(r"[0-9０-９]|百分之", clause) or _PAST_CUE.search(clause):
             continue
         offset = m.start() + m.group().find(clause)
         task = _STATE_TASK.match(clause)

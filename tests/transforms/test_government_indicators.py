@@ -197,3 +197,15 @@ def test_a_short_lead_about_five_years_speaks_for_the_topic_paragraphs_after_it(
         ("5.6%", "gdp_growth"),
         ("121.7万人", "urban_new_jobs"),
     ]
+
+
+def test_a_past_cue_in_another_clause_of_the_target_sentence_leaves_the_words_targets() -> None:
+    text = (
+        "主要预期目标是：经济增长5%左右，进出口稳量提质，一般公共预算收入增长4%左右，"
+        "居民收入增长与经济增长同步，粮食产量1300亿斤以上、力争比去年实现更多增长。"
+    )
+    words = [(m.indicator, m.stated_in_words) for m in metrics_of(text, "plan") if m.value is None]
+    assert words == [("foreign_trade_growth", "稳量提质"), ("disposable_income_growth", "与经济增长同步")]
+    assert [
+        m for m in metrics_of("去年主要预期目标是：居民收入增长与经济增长同步。", "review") if m.value is None
+    ] == []
