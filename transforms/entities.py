@@ -203,8 +203,8 @@ _MERGED = re.compile(rf"(?<![{_NUMERALS}零〇\d])[{_NUMERALS[1:10]}多](?![岸�
 _NOT_X = rf"{_NUMERALS}零〇亿个件步代年月日次点的和就是了倍时天周批项位名份种条亩吨斤元米"
 _ONE_X_ONE_Y_BARE = re.compile(rf"一([^{_NOT_X}\W\d])一([^{_NOT_X}\W\d])(?:一([^{_NOT_X}\W\d]))?")
 # After a single numeral, a unit or measure word makes a quantity, not a formula (四两拨千斤, 十年磨一剑, 百家争鸣),
-# and 次 an ordinal (二次创业).
-_QUANTITY_AFTER_NUMERAL = frozenset("年两岁点倍成家斤次")
+# as do people and days (百人计划, 百日行动, 九天); 次 makes an ordinal (二次创业) and 连 a streak (九连增, 六连冠).
+_QUANTITY_AFTER_NUMERAL = frozenset("年两岁点倍成家斤次人日天连")
 # 十五冬, 十九大, 二十届: a number of two numerals counts an event or session, not items of a rule.
 _COMPOUND_NUMBER_START = re.compile(rf"十[{_NUMERALS[:9]}]|[{_NUMERALS[1:9]}]十")
 # 双 counts like a numeral in 双碳, 双一流, 双千; these words with 双 are ordinary words.

@@ -85,6 +85,8 @@ def names(text: str, type_: str) -> list[str]:
         ("“五大抽水蓄能”联动工程、“六个现代化灌区”覆盖工程", ["五大抽水蓄能", "六个现代化灌区"]),
         # ordinals, a streak of years, a games: 二次, 十二连增, 十五冬
         ("宁东“二次创业”和县乡村振兴发展，粮食产量实现“十二连增”，推进“十五冬”筹备工作", []),
+        # a streak, a duration, people counted
+        ("粮食产量实现“九连增”，冰雪旅游“百日行动”，实施省引才“百人计划”", []),
     ],
 )
 def test_formulas_in_real_sentences(sentence: str, expected: list[str]) -> None:
