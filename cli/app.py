@@ -138,7 +138,7 @@ def ingest(
         highlight=False,
     )
     if recorded is not None:
-        err.print(f"[yellow]not recorded in Prefect:[/] {recorded}", highlight=False)
+        err.print(recorded, highlight=False)
     console.print(f"warehouse: {settings.database_path}", highlight=False)
 
 
@@ -174,19 +174,23 @@ def _run_flow(settings: Settings, warehouse: Path, on_progress: Any) -> Any:
 
     on_progress("Prefect server", 0, 1)
     try:
-        server.ensure(say=_note)
+        # Prefect loads here while the server comes up (a first start creates its database).
+        server.ensure(say=_note, idle_minutes=settings.server_idle_minutes, wait=False)
+        on_progress("loading Prefect", 0, 1)
+        configure_prefect()
+        from flows import progress
+        from flows.ingest import run_ingest
+        from flows.runners import RunnerUnavailable
+        from store.checks import QualityGateFailed
+        from store.lock import LockTimeout
+        from store.parts import DamagedManifest
+        from store.preflight import preflight
+        from store.warehouse import WarehouseError
+
+        on_progress("Prefect server", 0, 1)
+        server.ensure(say=_note, idle_minutes=settings.server_idle_minutes)
     except server.ServerError as exc:
         _fail(str(exc))
-    on_progress("loading Prefect", 0, 1)
-    configure_prefect()
-    from flows import progress
-    from flows.ingest import run_ingest
-    from flows.runners import RunnerUnavailable
-    from store.checks import QualityGateFailed
-    from store.lock import LockTimeout
-    from store.parts import DamagedManifest
-    from store.preflight import preflight
-    from store.warehouse import WarehouseError
 
     progress.set_callback(on_progress)
     try:
@@ -202,21 +206,28 @@ def _run_flow(settings: Settings, warehouse: Path, on_progress: Any) -> Any:
 
 def _record_nothing_new(quiet: Any) -> str | None:
     """Record a check that found nothing new as a completed run of the ingest flow in Prefect (its UI
-    lists it beside the runs that loaded something). None when recorded, else why not."""
+    lists it beside the runs that loaded something). It waits for no server to start: when
+    baogao's server is not up, the record is kept and sent by the next command that starts it.
+    Returns what to tell the user, if anything."""
     from cli import server
 
-    try:
-        api = server.ensure()
-        server.record_flow_run(
-            api,
-            "baogao-ingest",
-            f"nothing-new-{quiet.run_id}",
-            f"nothing new: {quiet.inputs} inputs unchanged; warehouse as published by run {quiet.last_run}",
-            ["no-change"],
-        )
-    except (server.ServerError, OSError, ValueError) as exc:
-        return str(exc)
-    return None
+    name = f"nothing-new-{quiet.run_id}"
+    message = f"nothing new: {quiet.inputs} inputs unchanged; warehouse as published by run {quiet.last_run}"
+    if configured := server.configured_api_url():
+        try:
+            server.record_flow_run(configured, "baogao-ingest", name, message, ["no-change"])
+        except (OSError, ValueError) as exc:
+            return f"[yellow]not recorded in Prefect:[/] {exc}"
+        return None
+    api = server.api_if_up()
+    if api is not None:
+        try:
+            server.record_flow_run(api, "baogao-ingest", name, message, ["no-change"])
+            return None
+        except (OSError, ValueError):
+            pass  # the server stopped meanwhile: kept for the next one, as below
+    server.record_later("baogao-ingest", name, message, ["no-change"])
+    return "no Prefect server is running: this check is recorded in Prefect when the next run starts one"
 
 
 def _print_summary(summary: Any) -> None:
@@ -248,6 +259,10 @@ def _print_summary(summary: Any) -> None:
     for note in summary.notes:
         console.print(f"note: {note}")
     console.print(f"warehouse: {summary.warehouse}")
+
+
+def _idle_minutes() -> float:
+    return Settings().server_idle_minutes
 
 
 def _note(message: str) -> None:
@@ -413,7 +428,7 @@ def rebuild(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
 
     with err.status("starting the Prefect server…"):
         try:
-            server.ensure(say=_note)
+            server.ensure(say=_note, idle_minutes=_idle_minutes())
         except server.ServerError as exc:
             _fail(str(exc))
     configure_prefect()
@@ -452,7 +467,7 @@ def repair(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
 
     with err.status("starting the Prefect server…"):
         try:
-            server.ensure()
+            server.ensure(idle_minutes=_idle_minutes())
         except server.ServerError as exc:
             _fail(str(exc))
     configure_prefect()
@@ -571,7 +586,7 @@ def server_start() -> None:
         _fail(f"a Prefect API is configured ({server.configured_api_url()}); baogao uses it and starts none")
     with err.status("starting the Prefect server (first time: about a minute)…"):
         try:
-            server.ensure()
+            server.ensure(idle_minutes=_idle_minutes())
         except server.ServerError as exc:
             _fail(str(exc))
     console.print(_server_line(), highlight=False)
@@ -604,8 +619,10 @@ def _server_line() -> str:
     if info is None:
         return "Prefect server: none running; the next ingest starts one in the background"
     up = "up" if server.healthy(info) else "starting or not answering"
+    idle = f"stops itself after {info.idle_minutes:g} min unused; " if info.idle_minutes else ""
     return (
-        f"Prefect server: {info.url} ({up}, pid {info.pid}, started by baogao; UI there; `baogao server stop` stops it)"
+        f"Prefect server: {info.url} ({up}, pid {info.pid}, started by baogao; UI there; "
+        f"{idle}`baogao server stop` stops it)"
     )
 
 
@@ -647,7 +664,7 @@ def serve(
     # configured server or baogao's background server.
     with err.status("starting the Prefect server (first time: about a minute)…"):
         try:
-            api = server.ensure(say=_note)
+            api = server.ensure(say=_note, idle_minutes=settings.server_idle_minutes)
         except server.ServerError as exc:
             _fail(str(exc))
     configure_prefect()

@@ -6,7 +6,12 @@ the active Prefect profile), the first command that runs a flow starts a server 
 background, bound to 127.0.0.1, and later runs reuse it; its runs stay in Prefect's UI. It is
 recorded in PREFECT_HOME/baogao-server.json (pid, port), so `baogao server stop` and
 `baogao status` find it wherever they run; it runs in its own session, so Ctrl-C on a run
-does not kill it half-started, and a killed run leaves it recorded, not orphaned.
+does not kill it half-started, and a killed run leaves it recorded, not orphaned. Once nobody has
+used it for `BAOGAO_SERVER_IDLE_MINUTES` (60 by default; 0: never) it stops itself
+(cli/prefect_server.py), and the next command that needs it starts it again.
+
+A run that finds nothing new does not wait for a server to start: when none is up, its record
+waits in PREFECT_HOME/baogao-pending-runs.jsonl and is sent when the next command starts one.
 
 Nothing here imports Prefect: a run that finds nothing new should not pay for it.
 """
@@ -30,6 +35,7 @@ from pathlib import Path
 
 STATE_FILE = "baogao-server.json"
 LOG_FILE = "baogao-server.log"
+PENDING_FILE = "baogao-pending-runs.jsonl"
 HOST = "127.0.0.1"
 # Prefect's usual port, so the UI is where Prefect's docs say; another free port when it is taken.
 PREFERRED_PORT = 4200
@@ -37,6 +43,11 @@ PREFERRED_PORT = 4200
 # busy 2-core machine.
 START_TIMEOUT_SECONDS = 300.0
 APP = "prefect.server.api.server:create_app"
+IDLE_MINUTES = 60.0
+
+
+# The PREFECT_API_URL `ensure` set in this process for baogao's server: not one the user configured.
+_api_url_set_here: str | None = None
 
 
 class ServerError(RuntimeError):
@@ -49,6 +60,7 @@ class ServerInfo:
     port: int
     started_at: float
     log: str
+    idle_minutes: float = 0.0  # it stops itself after this long unused; 0: never
 
     @property
     def url(self) -> str:
@@ -68,13 +80,13 @@ def prefect_home() -> Path:
 def configured_api_url() -> str | None:
     """The Prefect API the user configured: PREFECT_API_URL, the active Prefect profile's, or (in
     a process that already imported Prefect, e.g. under its test harness) Prefect's current one."""
-    if url := os.environ.get("PREFECT_API_URL"):
+    if (url := os.environ.get("PREFECT_API_URL")) and url != _api_url_set_here:
         return url
     if "prefect.settings" in sys.modules:
         from prefect.settings import get_current_settings
 
         current = get_current_settings().api.url
-        return str(current) if current else None
+        return str(current) if current and str(current) != _api_url_set_here else None
     profiles = prefect_home() / "profiles.toml"
     try:
         data = tomllib.loads(profiles.read_text(encoding="utf-8"))
@@ -106,20 +118,49 @@ def healthy(info: ServerInfo, timeout: float = 2.0) -> bool:
         return False
 
 
-def ensure(say: Callable[[str], None] = lambda _: None) -> str:
+def ensure(say: Callable[[str], None] = lambda _: None, idle_minutes: float = IDLE_MINUTES, wait: bool = True) -> str:
     """The Prefect API to use: the configured one, else baogao's background server (started now
-    when none is running). Sets PREFECT_API_URL for this process and its children."""
+    when none is running). Sets PREFECT_API_URL for this process and its children. With
+    wait=False it returns as soon as the server is started, for the caller to do something else
+    while it comes up; a second call then waits for it. Runs recorded for later are sent once it
+    answers."""
     if url := configured_api_url():
         return url
     home = prefect_home()
     home.mkdir(parents=True, exist_ok=True)
-    with _start_lock(home):  # two commands starting at once share one server
+    with start_lock(home):  # two commands starting at once share one server
         info = recorded()
         if info is None:
-            info = _start(home, say)
+            info = _start(home, say, idle_minutes)
+        elif healthy(info):  # a request: a server about to stop when idle now stays up
+            wait = True
+    global _api_url_set_here
+    os.environ["PREFECT_API_URL"] = _api_url_set_here = info.api_url
+    if wait:
         _wait_healthy(info, say)
-    os.environ["PREFECT_API_URL"] = info.api_url
+        send_pending(info.api_url)
     return info.api_url
+
+
+def api_if_up() -> str | None:
+    """The Prefect API when one answers now: the configured one, or baogao's server if it is up.
+    None when baogao's server is not running or still starting; starts nothing."""
+    if url := configured_api_url():
+        return url
+    info = recorded()
+    return info.api_url if info is not None and healthy(info) else None
+
+
+def forget_if_ours(pid: int, port: int) -> None:
+    """Remove the server record when it is the one of the server `pid` on `port` (that server
+    stops: the next command starts another)."""
+    path = prefect_home() / STATE_FILE
+    try:
+        info = ServerInfo(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return
+    if (info.pid, info.port) == (pid, port):
+        path.unlink(missing_ok=True)
 
 
 def stop() -> ServerInfo | None:
@@ -139,7 +180,7 @@ def stop() -> ServerInfo | None:
     return info
 
 
-def _start(home: Path, say: Callable[[str], None]) -> ServerInfo:
+def _start(home: Path, say: Callable[[str], None], idle_minutes: float) -> ServerInfo:
     port = _free_port()
     say(f"starting a Prefect server in the background (UI: http://{HOST}:{port}; `baogao server stop` stops it)")
     env = dict(os.environ)
@@ -155,14 +196,20 @@ def _start(home: Path, say: Callable[[str], None]) -> ServerInfo:
     log = home / LOG_FILE
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", APP, "--host", HOST, "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "cli.prefect_server",
+                APP,
+                *("--host", HOST, "--port", str(port), "--idle-minutes", f"{idle_minutes:g}"),
+            ],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    info = ServerInfo(pid=proc.pid, port=port, started_at=time.time(), log=str(log))
+    info = ServerInfo(pid=proc.pid, port=port, started_at=time.time(), log=str(log), idle_minutes=idle_minutes)
     (home / STATE_FILE).write_text(json.dumps(asdict(info)), encoding="utf-8")
     return info
 
@@ -215,7 +262,8 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _start_lock(home: Path) -> Iterator[None]:
+def start_lock(home: Path) -> Iterator[None]:
+    """Held while a command finds or starts the server, and by the server while it decides to stop."""
     fd = os.open(home / "baogao-server.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -226,7 +274,7 @@ def _start_lock(home: Path) -> Iterator[None]:
 
 def record_flow_run(api_url: str, flow: str, name: str, message: str, tags: list[str]) -> str:
     """Create a completed run of `flow` on the server at `api_url` through Prefect's REST API (two
-    requests, no Prefect import); returns the run's id."""
+    requests, no Prefect import); returns the run's id. Recording the same `name` twice gives one run."""
     flow_id = _post(api_url, "/flows/", {"name": flow})["id"]
     run = _post(
         api_url,
@@ -236,10 +284,50 @@ def record_flow_run(api_url: str, flow: str, name: str, message: str, tags: list
             "name": name,
             "tags": tags,
             "parameters": {},
+            "idempotency_key": name,
             "state": {"type": "COMPLETED", "name": "Completed", "message": message},
         },
     )
     return str(run["id"])
+
+
+def record_later(flow: str, name: str, message: str, tags: list[str]) -> None:
+    """Keep a run to record for when the server next answers (`send_pending`)."""
+    line = json.dumps({"flow": flow, "name": name, "message": message, "tags": tags}, ensure_ascii=False)
+    home = prefect_home()
+    home.mkdir(parents=True, exist_ok=True)
+    with start_lock(home), open(home / PENDING_FILE, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+def send_pending(api_url: str) -> int:
+    """Record the runs kept by `record_later` on the server at `api_url`; those it could not send
+    stay for the next time. Returns how many were sent."""
+    home = prefect_home()
+    path = home / PENDING_FILE
+    if not path.exists():
+        return 0
+    with start_lock(home):
+        try:
+            lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except OSError:
+            return 0
+        left: list[str] = []
+        for line in lines:
+            try:
+                run = json.loads(line)
+                args = (run["flow"], run["name"], run["message"], run["tags"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short (a full disk): there is nothing to send
+            try:
+                record_flow_run(api_url, *args)
+            except (OSError, ValueError):  # the server went away: next time
+                left.append(line)
+        if left:
+            path.write_text("".join(line + "\n" for line in left), encoding="utf-8")
+        else:
+            path.unlink(missing_ok=True)
+    return len(lines) - len(left)
 
 
 def _post(api_url: str, path: str, body: dict[str, object]) -> dict[str, object]:

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # cluster at dask_address, tcp://HOST:8786; a temporary local cluster when unset).
     runner: Literal["local", "dask"] = "local"
     dask_address: str | None = None
+    # baogao's background Prefect server (cli/server.py) stops itself after this many minutes
+    # unused (no run, no command, no UI open); 0: never. The next command that needs it starts it.
+    server_idle_minutes: float = 60.0
     # The Parquet tree as an fsspec URL (s3://bucket/prefix through s3fs); unset: warehouse_dir/parquet.
     parquet_url: str | None = None
 

@@ -99,10 +99,11 @@ def arrow_without_pandas() -> None:
         sys.meta_path.remove(finder)
 
 
-def init_worker(resources: Resources, compiled_textrank: bool = False) -> None:
+def init_worker(resources: Resources, compiled_textrank: bool = False, parent: int | None = None) -> None:
     global _resources
     _resources = resources
-    _detach_from_parent()
+    if parent is None:
+        _detach_from_parent(os.getppid())
     arrow_without_pandas()
     # What every document needs built once per process, built now rather than inside the first
     # batch: the transforms' modules, the region index (one large compiled pattern) and the tokenizer.
@@ -121,13 +122,13 @@ def init_worker(resources: Resources, compiled_textrank: bool = False) -> None:
     gc.freeze()
 
 
-def _detach_from_parent() -> None:
+def _detach_from_parent(parent: int) -> None:
     """A forked worker shares its parent's open files, the writer lock among them: an ingest
     killed with SIGKILL would leave its orphaned workers holding the lock, and the next ingest
     would wait for them in vain (tests/flows/test_publishing.py, first_part). So the
     worker closes its copy of the lock (the parent's copy keeps it held), and exits once its
-    parent is gone instead of waiting forever for work."""
-    parent = os.getppid()
+    parent (`parent`, the pid the parent gave: one that died before this line ran is gone too)
+    is gone instead of waiting forever for work."""
     fds = "/proc/self/fd"
     for name in os.listdir(fds) if os.path.isdir(fds) else []:
         try:
@@ -208,7 +209,7 @@ class Workers:
         self.pool = _take_early(workers, seeds_dir) if workers >= 1 else None
         if self.pool is None and workers >= 1:
             self.pool = ProcessPoolExecutor(
-                max_workers=workers, initializer=init_worker, initargs=(resources, compiled_textrank)
+                max_workers=workers, initializer=_init, initargs=(os.getpid(), resources, compiled_textrank)
             )
         discard_early()  # one not taken over (another size, or a run done inline) is not needed
 
@@ -226,10 +227,16 @@ class Workers:
 _early: tuple[int, Path, ProcessPoolExecutor] | None = None
 
 
-def _init_early(seeds_dir: Path) -> None:
+def _init(parent: int, resources: Resources, compiled_textrank: bool) -> None:
+    _detach_from_parent(parent)
+    init_worker(resources, compiled_textrank, parent)
+
+
+def _init_early(parent: int, seeds_dir: Path) -> None:
+    _detach_from_parent(parent)
     from flows.seeds import load_resources
 
-    init_worker(load_resources(seeds_dir))
+    init_worker(load_resources(seeds_dir), parent=parent)
 
 
 def _ready() -> None:
@@ -243,7 +250,7 @@ def start_early(workers: int, seeds_dir: Path) -> None:
     global _early
     if workers < 1 or _early is not None:
         return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_early, initargs=(seeds_dir,))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_early, initargs=(os.getpid(), seeds_dir))
     pool.submit(_ready)  # a pool starts its processes with its first task
     _early = (workers, seeds_dir.resolve(), pool)
     atexit.register(discard_early)

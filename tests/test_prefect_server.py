@@ -166,6 +166,40 @@ def test_server_stop_stops_it_and_leaves_no_process(home: Home) -> None:
     assert "no baogao Prefect server" in home.run("server", "stop").stdout
 
 
+def test_a_run_that_finds_nothing_new_starts_no_server_and_keeps_its_record(home: Home) -> None:
+    assert home.server() is None  # stopped by the test before
+    again = home.ingest()
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "nothing new" in again.stdout
+    assert "recorded in Prefect when the next run starts one" in " ".join(again.stderr.split())
+    assert home.server() is None, "a run with nothing to do started a server"
+    kept = (home.prefect / "baogao-pending-runs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(kept) == 1 and json.loads(kept[0])["tags"] == ["no-change"]
+
+
+def test_the_next_server_records_the_kept_check_and_stops_itself_once_unused(home: Home) -> None:
+    kept = json.loads((home.prefect / "baogao-pending-runs.jsonl").read_text(encoding="utf-8"))
+    home.env["BAOGAO_SERVER_IDLE_MINUTES"] = "0.2"  # 12 s
+    try:
+        started = home.run("server", "start")
+    finally:
+        del home.env["BAOGAO_SERVER_IDLE_MINUTES"]
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert "stops itself after 0.2 min unused" in " ".join(started.stdout.split())
+    info = home.server()
+    assert info is not None and info["idle_minutes"] == 0.2
+    runs = home.api("/flow_runs/filter", {"flow_runs": {"tags": {"all_": ["no-change"]}}})
+    assert kept["name"] in [r["name"] for r in runs]  # type: ignore[union-attr, index]
+    assert not (home.prefect / "baogao-pending-runs.jsonl").exists()
+    deadline = time.monotonic() + 120
+    while home.server() is not None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert home.server() is None, "the server did not stop itself once unused"
+    while _running(int(info["pid"])) and time.monotonic() < deadline:  # type: ignore[call-overload]
+        time.sleep(0.5)
+    assert not _running(int(info["pid"]))  # type: ignore[call-overload]
+
+
 def _running(pid: int) -> bool:
     """Alive and not a zombie: a stopped server whose parent exited waits for init to reap it, and
     an init that reaps late (as in some containers) leaves it in the process table meanwhile."""
