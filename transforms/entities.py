@@ -146,10 +146,12 @@ _ARITHMETIC = re.compile(
     r"(?<![0-9A-Za-z.+＋])(?:[0-9]{1,2}|[A-Z])(?:[+＋](?:[0-9]{1,2}|[A-Z]))+(?![0-9A-Za-z+＋%％.])"
 )
 # 三个“一号工程”, 两个“一百年”: a count of a quoted phrase.
-_COUNTED_QUOTE = re.compile(rf"[{_NUMERALS[1:]}]{{1,2}}[个大项条支]“([{_HAN}A-Za-z0-9]{{2,8}})”")
+# After 第 the count is an ordinal (第七个“世界美食之都”).
+_COUNTED_QUOTE = re.compile(rf"(?<!第)[{_NUMERALS[1:]}]{{1,2}}[个大项条支]“([{_HAN}A-Za-z0-9]{{2,8}})”")
 # 五联五促, 六治六提六争: one numeral repeated before each verb.
 # The characters between must be words, not digits of a year (一九五九年 is a date).
-_VERB = rf"(?![{_NUMERALS}零〇年月日点届倍])[{_HAN}]"
+# Older reports write the point and the large numerals in traditional characters (二十八點八上升).
+_VERB = rf"(?![{_NUMERALS}零〇年月日点點萬億届倍])[{_HAN}]"
 _REPEATED_NUMERAL = re.compile(rf"([{_NUMERALS[1:]}])({_VERB})\1({_VERB})(?:\1({_VERB}))?")
 # 一委一品, 一岗双责, 一府两院: 一 X 一/两/双 Y (quoted only: unquoted it is usually an idiom).
 _ONE_X_ONE_Y = re.compile(rf"一[{_HAN}]{{1,3}}[一两双][{_HAN}]{{1,3}}")
@@ -200,7 +202,7 @@ _NUMBERED_PROGRAMME = re.compile(
 # 三网融合, 三证合一, 多规合一, 两化融合: several things made one is a reform; 两岸融合, 两地融合 join
 # places.
 _MERGED = re.compile(rf"(?<![{_NUMERALS}零〇\d])[{_NUMERALS[1:10]}多](?![岸地国省市区])[{_HAN}](?:合一|融合)")
-_NOT_X = rf"{_NUMERALS}零〇亿个件步代年月日次点的和就是了倍时天周批项位名份种条亩吨斤元米"
+_NOT_X = rf"{_NUMERALS}零〇亿億萬個个件步代年月日次点點的和就即是了倍时天周批项位名份种条亩吨斤元米"
 _ONE_X_ONE_Y_BARE = re.compile(rf"一([^{_NOT_X}\W\d])一([^{_NOT_X}\W\d])(?:一([^{_NOT_X}\W\d]))?")
 # After a single numeral, a unit or measure word makes a quantity, not a formula (四两拨千斤, 十年磨一剑, 百家争鸣),
 # as do people and days (百人计划, 百日行动, 九天); 次 makes an ordinal (二次创业) and 连 a streak (九连增, 六连冠).

@@ -85,6 +85,9 @@ def names(text: str, type_: str) -> list[str]:
         ("“五大抽水蓄能”联动工程、“六个现代化灌区”覆盖工程", ["五大抽水蓄能", "六个现代化灌区"]),
         # ordinals, a streak of years, a games: 二次, 十二连增, 十五冬
         ("宁东“二次创业”和县乡村振兴发展，粮食产量实现“十二连增”，推进“十五冬”筹备工作", []),
+        # decimals in traditional characters, an ordinal count
+        ("由一九四九年的百分之二十八點八上升，約佔全國農田十分之一即一億六千餘萬畝", []),
+        ("泉州成为我国第七个“世界美食之都”", []),
         # a streak, a duration, people counted
         ("粮食产量实现“九连增”，冰雪旅游“百日行动”，实施省引才“百人计划”", []),
     ],
