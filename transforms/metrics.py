@@ -845,13 +845,11 @@ _NO_TARGET = re.compile(r"不设|未设|没有提出|不再设|不提出")
 
 
 def _subject_phrases(indicator: Indicator) -> list[str]:
-    """The subject of each of an indicator's `^` phrases (地区生产总值 of ^地区生产总值…增长)."""
-    out = []
-    for phrase in indicator.phrases:
-        if phrase.startswith("^"):
-            subject = phrase[1:].split("…")[0]
-            out.append(subject)
-    return out
+    """The subject of each of an indicator's `^` phrases (地区生产总值 of ^地区生产总值…增长); an
+    indicator whose phrases name the measure itself, with no `^` (居民消费价格, 城镇调查失业率), is
+    named by those of them that hold no gap."""
+    heads = [p[1:].split("…")[0] for p in indicator.phrases if p.startswith("^")]
+    return heads or [p for p in indicator.phrases if "…" not in p]
 
 
 def stated_in_words(

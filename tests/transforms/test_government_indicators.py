@@ -209,3 +209,9 @@ def test_a_past_cue_in_another_clause_of_the_target_sentence_leaves_the_words_ta
     assert [
         m for m in metrics_of("去年主要预期目标是：居民收入增长与经济增长同步。", "review") if m.value is None
     ] == []
+
+
+def test_a_measure_named_by_its_own_phrase_can_be_a_target_in_words() -> None:
+    text = "今年经济社会发展主要预期目标是：地区生产总值增长7%以上，城镇调查失业率控制在5%以内，居民消费价格合理回升。"
+    words = [(m.indicator, m.stated_in_words) for m in metrics_of(text, "plan") if m.value is None]
+    assert words == [("cpi", "合理回升")]
