@@ -154,7 +154,7 @@ _COUNTED_QUOTE = re.compile(rf"(?<!第)[{_NUMERALS[1:]}]{{1,2}}[个大项条支]
 _VERB = rf"(?![{_NUMERALS}零〇年月日点點萬億届倍])[{_HAN}]"
 _REPEATED_NUMERAL = re.compile(rf"([{_NUMERALS[1:]}])({_VERB})\1({_VERB})(?:\1({_VERB}))?")
 # 一委一品, 一岗双责, 一府两院: 一 X 一/两/双 Y (quoted only: unquoted it is usually an idiom).
-_ONE_X_ONE_Y = re.compile(rf"一[{_HAN}]{{1,3}}[一两双][{_HAN}]{{1,3}}")
+_ONE_X_ONE_Y = re.compile(rf"一[^{_NUMERALS}零〇\W\d]{{1,3}}[{_NUMERALS[:10]}双多][{_HAN}]{{1,3}}")
 # Dates and plans that start like a formula: 五一劳动奖章, 三八红旗手, 十四五规划.
 _NOT_FORMULA_START = re.compile(
     rf"(?:[五七八六]一|三八|五四|十一|十[{_NUMERALS[:9]}]五|[{_NUMERALS[:9]}]五(?:规划|计划|时期|期间|末|普法))"
@@ -172,6 +172,7 @@ _IDIOMS = frozenset(
         "一时一地",
         "一朝一夕",
         "一五一十",
+        "一穷二白",
         "一模一样",
         "一丝一毫",
         "一砖一瓦",
@@ -208,7 +209,8 @@ _ONE_X_ONE_Y_BARE = re.compile(rf"一([^{_NOT_X}\W\d])一([^{_NOT_X}\W\d])(?:一
 # as do people and days (百人计划, 百日行动, 九天); 次 makes an ordinal (二次创业) and 连 a streak (九连增, 六连冠).
 _QUANTITY_AFTER_NUMERAL = frozenset("年两岁点倍成家斤次人日天连")
 # 十五冬, 十九大, 二十届: a number of two numerals counts an event or session, not items of a rule.
-_COMPOUND_NUMBER_START = re.compile(rf"十[{_NUMERALS[:9]}]|[{_NUMERALS[1:9]}]十")
+# A count with its measure word still names items (十二个奋力推进).
+_COMPOUND_NUMBER_START = re.compile(r"(?:十[一二三四五六七八九]|[二三四五六七八九]十)(?![个项条大])")
 # 双 counts like a numeral in 双碳, 双一流, 双千; these words with 双 are ordinary words.
 _SHUANG_WORDS = ("双向", "双重", "双方", "双边", "双赢", "双语", "双手", "双倍", "双双")
 # A count with its measure word (六个现代化灌区, 两个继续走在前列) names its items and may run longer.
@@ -219,9 +221,26 @@ _DIGIT_CODE = re.compile(r"[1-9][0-9]{2,5}")
 _NOT_AFTER_DIGIT_CODE = frozenset("年月日号条个次项元万亿")
 
 
+_LIST_SEPARATOR = re.compile(r"[、，,·]")
+
+
+def _numbered_member(part: str) -> bool:
+    return (
+        2 <= len(part) <= 6
+        and part[0] in _NUMERALS + "双"
+        and _WORD.fullmatch(part) is not None
+        and not _ALL_NUMERALS.fullmatch(part)
+        and not _NOT_FORMULA_START.match(part)
+    )
+
+
 def is_formula_shape(phrase: str) -> bool:
     """True for a (quoted) phrase shaped as a numbered formula: a numeral plus a fixed phrase
     (八八战略, 四个意识, 三下沉, 五型机关, 一委一品), or numbers joined by + (4+X)."""
+    parts = _LIST_SEPARATOR.split(phrase)
+    if len(parts) > 1:
+        # 双随机、一公开, 一个中心、两个基本点, 千村示范、万村整治: every member of the list is numbered.
+        return len(parts) <= 4 and all(_numbered_member(p) for p in parts)
     if not 2 <= len(phrase) <= 10 or phrase in _IDIOMS:
         return False
     if _ARITHMETIC.fullmatch(phrase):
@@ -299,7 +318,8 @@ def formula_spans(text: str, formulas: tuple[FormulaEntry, ...] = ()) -> list[tu
     for start, end, name in sorted(set(found), key=lambda f: (-(f[1] - f[0]), f[0])):
         if name in excluded or any(start < e and s < end for s, e in taken):
             continue
-        chosen.append((start, end, name))
+        # “百花齐放，百家争鸣” and “百花齐放、百家争鸣” are one formula.
+        chosen.append((start, end, re.sub("[，,]", "、", name)))
         taken.append((start, end))
     return sorted(chosen)
 
