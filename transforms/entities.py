@@ -192,13 +192,17 @@ _IDIOMS = frozenset(
 # Numbered rules and programmes that need no quotation marks: 八项规定, (和平共处)五项原则,
 # 四项基本原则; 三大攻坚战, 十大行动; 一带一路, 一老一小, 一链一策一行 (一 X 一 Y, where X and Y
 # are no numbers, measure words or function words: 一百一十, 一个一个, 一年一次 are not).
-_NUMBERED_RULE = re.compile(rf"[{_NUMERALS[1:10]}]项(?:规定|基本原则|原则|注意|纪律|禁令)")
-# The head may carry a modifier of a few characters (十大重点节能工程, 六大林业生态工程, 七项惠民行动),
-# but not a number: 一百五十六项工程 counts projects.
+# The head may carry a modifier of a few characters (四项基本原则, 六条政治标准, 十大重点节能工程,
+# 七项惠民行动), but not a number: 一百五十六项工程 counts projects.
 _MODIFIER = rf"[^{_NUMERALS}零〇\W\d]"
+_NOT_AFTER_NUMBER = rf"(?<![{_NUMERALS}零〇\d第])"
+_NUMBERED_RULE = re.compile(
+    rf"{_NOT_AFTER_NUMBER}[{_NUMERALS[1:11]}](?:项|条){_MODIFIER}{{0,2}}?(?:规定|原则|注意|纪律|禁令|主张|方针|准则|标准)"
+)
+# 三大攻坚战, 三大改造, 三大革命运动; 八项民生工程; 四化 (建设, 同步): the modernizations counted.
 _NUMBERED_PROGRAMME = re.compile(
-    rf"(?<![{_NUMERALS}零〇\d])[{_NUMERALS[2:11]}](?:大(?:{_MODIFIER}{{2,4}}?)?(?:攻坚战|战略|行动|工程)"
-    rf"|项{_MODIFIER}{{0,4}}?(?:行动|工程))"
+    rf"{_NOT_AFTER_NUMBER}[{_NUMERALS[2:11]}](?:大(?:{_MODIFIER}{{2,4}}?)?(?:攻坚战|战略|行动|工程|运动|改造|革命|战役)"
+    rf"|项{_MODIFIER}{{0,4}}?(?:行动|工程)|化(?=[{_HAN}]))"
 )
 # 三网融合, 三证合一, 多规合一, 两化融合: several things made one is a reform; 两岸融合, 两地融合 join
 # places.

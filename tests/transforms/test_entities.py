@@ -432,6 +432,9 @@ def test_organizations_by_the_grammar_of_their_names(sentence: str, expected: li
         # a programme's head may carry a modifier; several things made one is a reform
         ("继续推进十大重点节能工程建设，持续推进八项民生工程", ["十大重点节能工程", "八项民生工程"]),
         ("推动三网融合取得实质性进展，全面实施三证合一，促进多规合一", ["三网融合", "三证合一", "多规合一"]),
+        # rules and campaigns by their heads; 四化, the modernizations counted
+        ("江泽民主席提出的八项主张，根据毛主席提出的六条政治标准", ["八项主张", "六条政治标准"]),
+        ("科学实验三大革命运动，为三大改造铺平道路，献身四化建设", ["三大革命运动", "三大改造", "四化"]),
         # a count of projects, places joined
         ("象“一五”时期建设一百五十六项工程那样，推动两岸融合发展", []),
         # counts, numbers, decimals and idioms are not formulas
