@@ -175,7 +175,8 @@ _MULTI_YEAR = re.compile(
 _MULTI_YEAR_HEADING = re.compile(
     rf"{_MULTI_YEAR.pattern}|十[一二三四五六七八九]五”?(?:时期|期间|以来|规划|主要目标|目标|发展成就|成就)|五年"
 )
-_ONE_YEAR = re.compile(r"过去一年|过去的一年|一年来|去年|今年|比上年|(?<![到至])(?:19|20)\d\d年(?![底末])")
+# a year after 由/从 (由2020年的7.2%提升至7.4%) is the base of a comparison across years, not one year
+_ONE_YEAR = re.compile(r"过去一年|过去的一年|一年来|去年|今年|比上年|(?<![到至由从])(?:19|20)\d\d年(?![底末])")
 _NAMES_A_YEAR = re.compile(r"(?<!到)20\d\d年(?![底末])")
 
 VERBS = (
@@ -466,6 +467,10 @@ def extract_metrics(
         if sent.char_start > paragraph_end:  # a new paragraph (a line break lies between)
             if prev_section != sent.section_id:
                 lead_multi_year = False
+            if multi_year and period == "review" and prev_section == sent.section_id:
+                # a review paragraph that ends on several years (…五年来，我们…实现良好开局。) leads
+                # the topic paragraphs after it (——人民生活水平实现新跃升。…增长34.3%)
+                lead_multi_year = True
             if prev_one_line is not None:
                 # a one-sentence lead (这是城乡面貌发生显著变化的五年。) speaks for the paragraphs after it
                 lead_multi_year = _MULTI_YEAR.search(prev_one_line) is not None and not _NAMES_A_YEAR.search(

@@ -215,3 +215,18 @@ def test_a_measure_named_by_its_own_phrase_can_be_a_target_in_words() -> None:
     text = "今年经济社会发展主要预期目标是：地区生产总值增长7%以上，城镇调查失业率控制在5%以内，居民消费价格合理回升。"
     words = [(m.indicator, m.stated_in_words) for m in metrics_of(text, "plan") if m.value is None]
     assert words == [("cpi", "合理回升")]
+
+
+def test_a_review_paragraph_ending_on_five_years_leads_the_topic_paragraphs_after_it() -> None:
+    text = "\n".join(
+        [
+            "（六）民生福祉改善迈出坚实步伐。城镇新增就业124.9万人。",
+            "各位代表！2025年是“十四五”收官之年。五年来，我们牢记嘱托、感恩奋进，现代化强省建设实现良好开局。",
+            "——经济综合实力实现新跃升。经济总量占全国比重由2020年的7.2%提升至7.4%。"
+            "工业、消费、进出口等年均增速高于全国，粮食总产稳定在1100亿斤以上。",
+            "——城乡区域协调发展实现新跃升。常住人口城镇化率达到67.5%、5年提高4.5个百分点。",
+            "——人民生活水平实现新跃升。居民人均可支配收入增长34.3%。",
+        ]
+    )
+    found = [(m.surface, m.indicator) for m in metrics_of(text, "review") if m.indicator is not None]
+    assert found == [("124.9万人", "urban_new_jobs")]
