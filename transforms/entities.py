@@ -1527,6 +1527,9 @@ def entity_spans(
             if not in_titles.contains(p) and not org_ranges.overlaps(p) and not person_ranges.overlaps(p)
         ]
     )
+    # A label that opens with a place's name is named after the place, not counted (四川云教).
+    place_starts = {p.start for p in places}
+    formula_rows = [f for f in formula_rows if f.start not in place_starts]
     return titles + quotes + formula_rows + orgs + persons + places
 
 

@@ -435,6 +435,8 @@ def test_organizations_by_the_grammar_of_their_names(sentence: str, expected: li
         # rules and campaigns by their heads; 四化, the modernizations counted
         ("江泽民主席提出的八项主张，根据毛主席提出的六条政治标准", ["八项主张", "六条政治标准"]),
         ("科学实验三大革命运动，为三大改造铺平道路，献身四化建设", ["三大革命运动", "三大改造", "四化"]),
+        # a label named after a place that opens with a numeral
+        ("上线运行“四川省科创通”平台，在“四川云教”试点探索基础上", []),
         # a count of projects, places joined
         ("象“一五”时期建设一百五十六项工程那样，推动两岸融合发展", []),
         # counts, numbers, decimals and idioms are not formulas
