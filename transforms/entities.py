@@ -151,7 +151,7 @@ _COUNTED_QUOTE = re.compile(rf"(?<!第)[{_NUMERALS[1:]}]{{1,2}}[个大项条支]
 # 五联五促, 六治六提六争: one numeral repeated before each verb.
 # The characters between must be words, not digits of a year (一九五九年 is a date).
 # Older reports write the point and the large numerals in traditional characters (二十八點八上升).
-_VERB = rf"(?![{_NUMERALS}零〇年月日点點萬億届倍])[{_HAN}]"
+_VERB = rf"(?![{_NUMERALS}零〇年月日点點萬億届期倍])[{_HAN}]"
 _REPEATED_NUMERAL = re.compile(rf"([{_NUMERALS[1:]}])({_VERB})\1({_VERB})(?:\1({_VERB}))?")
 # 一委一品, 一岗双责, 一府两院: 一 X 一/两/双 Y (quoted only: unquoted it is usually an idiom).
 _ONE_X_ONE_Y = re.compile(rf"一[^{_NUMERALS}零〇\W\d]{{1,3}}[{_NUMERALS[:10]}双多][{_HAN}]{{1,3}}")
