@@ -7,8 +7,11 @@ resolves to (冯 楠 → 冯楠, 三个“一号工程” → 三个一号工程
 - quoted_term: the inside of every “…”, 「…」, 『…』 and ‘…’ that reads as a term (one line, no
   sentence end inside, at most 40 characters).
 - formula: numbered political formulas (两个维护, 八八战略, 1+2+3+4, 4+X …), by pattern
-  (`formula_spans`: quoted shapes, repeated numerals, N项规定/原则, N大攻坚战, 一X一Y) and from
-  seeds/reference/formulas.csv; counts, decimals, sessions and idioms are not formulas.
+  (`formula_spans`: quoted shapes with a numeral or 双, quoted digit codes before a noun (“1131”),
+  quoted lists of numbered members, repeated numerals, N项/N条 + a rule's head, N大 + a
+  programme's or campaign's head, N X 融合/合一, 一X一Y) and from seeds/reference/formulas.csv;
+  counts, quantities, streaks, ordinals, decimals, sessions, plan periods and idioms are not
+  formulas, nor a label that opens with a place.
 - person: bylines （冯 楠）, speaker lines (市政协主席 陈长锋), a name before or after a title or
   a form of address (习近平总书记, 主席王瑞在, 李克强总理, 温家宝同志), national leaders
   (seeds/reference/leaders.csv), the other names of a list that holds one (刘少奇、朱德、周恩来),
