@@ -291,6 +291,19 @@ def record_flow_run(api_url: str, flow: str, name: str, message: str, tags: list
     return str(run["id"])
 
 
+def _record_soon(api_url: str, args: tuple[str, str, str, list[str]], tries: int = 4) -> bool:
+    """record_flow_run, tried again for a few seconds: a server that has just started can answer
+    its health check while its own services still hold its database."""
+    for attempt in range(tries):
+        try:
+            record_flow_run(api_url, *args)
+            return True
+        except (OSError, ValueError):
+            if attempt + 1 < tries:
+                time.sleep(0.5 * 2**attempt)
+    return False
+
+
 def record_later(flow: str, name: str, message: str, tags: list[str]) -> None:
     """Keep a run to record for when the server next answers (`send_pending`)."""
     line = json.dumps({"flow": flow, "name": name, "message": message, "tags": tags}, ensure_ascii=False)
@@ -319,9 +332,7 @@ def send_pending(api_url: str) -> int:
                 args = (run["flow"], run["name"], run["message"], run["tags"])
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short (a full disk): there is nothing to send
-            try:
-                record_flow_run(api_url, *args)
-            except (OSError, ValueError):  # the server went away: next time
+            if not _record_soon(api_url, args):  # the server is busy or went away: next time
                 left.append(line)
         if left:
             path.write_text("".join(line + "\n" for line in left), encoding="utf-8")
