@@ -22,7 +22,10 @@ final as (
         sum(t.sentences) as sentences,
         sum(coalesce(s.total_sentences, 0)) as total_sentences,
         round(sum(t.sentences) / nullif(sum(coalesce(s.total_sentences, 0)), 0), 6) as share,
-        round(avg(t.share), 6) as mean_document_share
+        -- The mean in exact integer arithmetic (millionths, half up): a double's sum depends on the
+        -- order the threads add in, which moved a mean on the boundary between two builds.
+        ((sum(round(t.share * 1e12)::hugeint) + count(*) * 500000) // (count(*) * 1000000)) / 1e6
+            as mean_document_share
     from theme_shares as t
     left join sentence_counts as s on s.doc_id = t.doc_id
     group by t.year, t.theme
