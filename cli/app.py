@@ -72,11 +72,19 @@ def ingest(
         int | None, typer.Option(help="Worker processes for the CPU-bound work. Default: CPU count.")
     ] = None,
     lock_timeout: Annotated[
-        float, typer.Option(help="Seconds to wait for another running ingest before giving up.")
-    ] = 60.0,
+        float | None,
+        typer.Option(
+            help="Seconds to wait for another running ingest before giving up. "
+            "Default: BAOGAO_LOCK_TIMEOUT_SECONDS, else 60."
+        ),
+    ] = None,
     runner: Annotated[
-        str, typer.Option(help="Where batches run: local (a process pool here) or dask (a Dask cluster).")
-    ] = "local",
+        str | None,
+        typer.Option(
+            help="Where batches run: local (a process pool here) or dask (a Dask cluster). "
+            "Default: BAOGAO_RUNNER, else local."
+        ),
+    ] = None,
     address: Annotated[
         str | None,
         typer.Option(help="Dask scheduler for --runner dask (tcp://HOST:8786). Default: a temporary local cluster."),
@@ -94,15 +102,16 @@ def ingest(
     missing = [p for p in paths or [] if not p.exists()]
     if missing:  # before anything starts: a script must be able to tell
         _fail("; ".join(f"{p} does not exist" for p in missing) + ". Check the path (nothing was ingested).", code=2)
-    if runner not in ("local", "dask"):
+    if runner is not None and runner not in ("local", "dask"):
         _fail(f"unknown runner {runner!r}; choose one of local, dask")
-    overrides: dict[str, Any] = {
-        "warehouse_dir": warehouse,
+    # An option left out leaves the setting to the environment (BAOGAO_*) or its default.
+    given = {
         "lock_timeout_seconds": lock_timeout,
         "runner": runner,
         "dask_address": address,
         "parquet_url": parquet_url,
     }
+    overrides: dict[str, Any] = {"warehouse_dir": warehouse, **{k: v for k, v in given.items() if v is not None}}
     if paths:
         overrides["sources"] = paths
     if workers is not None:
@@ -752,7 +761,8 @@ def verify(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE, parquet_url: ParquetUrlO
 
     if not warehouse.is_dir():
         _fail(f"no warehouse folder at {warehouse}; run `baogao ingest` first or pass --warehouse")
-    settings = Settings(warehouse_dir=warehouse, parquet_url=parquet_url)
+    given: dict[str, Any] = {"parquet_url": parquet_url} if parquet_url else {}  # else BAOGAO_PARQUET_URL
+    settings = Settings(warehouse_dir=warehouse, **given)
     try:
         report = scrub(warehouse, settings.parquet_root, settings.database_path)
     except (OSError, ValueError, ImportError) as exc:  # fsspec: an unknown scheme, a missing driver
