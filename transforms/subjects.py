@@ -34,6 +34,10 @@ class Token(NamedTuple):
     end: int
 
 
+# The (what, head) of each member of a coordinated phrase.
+Conjuncts = tuple[tuple[str, str | None], ...]
+
+
 @dataclass(frozen=True)
 class Subject:
     what: str | None
@@ -47,7 +51,7 @@ class Subject:
     compared: bool = False  # it is the base of a comparison (比1952年的73亿元, 由89个增加到): no part of anything
     each: bool = False  # 分别 stands before it: the numbers after 分别 are siblings, not parts of one another
     # with 分别, the (what, head) of each member of a coordinated phrase (A、B分别达到247家、35家)
-    conjuncts: tuple[tuple[str, str | None], ...] = ()
+    conjuncts: Conjuncts = ()
 
 
 # Tags that can sit inside a noun phrase. jieba: n* nouns, vn verbal nouns, an adjectival nouns,
@@ -715,6 +719,11 @@ def find_subject(
     j = n_before - 1
     tail_verb: str | None = None
     change = share = stock = compared = each = linked = False
+
+    def named(what: str, head: str | None, verb: str | None, conjuncts: Conjuncts = ()) -> Subject:
+        # A subject the clause names, with what the walk below learned about the number.
+        return Subject(what, head, verb, True, change, share, stock, compared=compared, each=each, conjuncts=conjuncts)
+
     while j >= 0 and toks[j].start >= clause_floor:
         tok = toks[j]
         if not tok.word.strip():
@@ -790,17 +799,7 @@ def find_subject(
         found = _event_after(toks, first_after)
         if found is not None:  # (委员)4次在省政协全会上作大会发言: the occasions counted follow the number
             e_verb, e_first, e_last = found
-            return Subject(
-                text[toks[e_first].start : toks[e_last].end],
-                _head(toks, e_first, e_last, words),
-                e_verb,
-                True,
-                change,
-                share,
-                stock,
-                compared=compared,
-                each=each,
-            )
+            return named(text[toks[e_first].start : toks[e_last].end], _head(toks, e_first, e_last, words), e_verb)
     # 吞吐量超2400万标准箱: a subject linked to the amount is what it is; the noun after is its unit
     counts = counts and not (linked and before_what and unit not in _OBJECT_COUNTERS and unit not in COUNTERS)
     ends_in_event = first <= last and toks[last].tag in _VERB  # 人民公社拥有 | 六万四千亩耕地
@@ -815,33 +814,20 @@ def find_subject(
         a_first, a_last = _phrase_after(toks, first_after, relative=unit not in COUNTERS)
         if a_first <= a_last:
             a_verb = _verb_after(toks, a_last + 1, words)
-            return Subject(
-                what=text[toks[a_first].start : toks[a_last].end],
-                head=_head(toks, a_first, a_last, words),
+            return named(
+                text[toks[a_first].start : toks[a_last].end],
+                _head(toks, a_first, a_last, words),
                 # after "…等": the walk went into a list of examples; the predicate after the phrase says more
-                verb=(a_verb or verb)
+                (a_verb or verb)
                 if j >= 0 and toks[j].word == "等"
                 else verb or event_word or a_verb or _verb_left(toks, j, clause_floor) or tail_verb,
-                own=True,
-                change=change,
-                share=share,
-                stock=stock,
-                compared=compared,
-                each=each,
             )
     if before_what:
-        head = _head(toks, first, last, words)
-        return Subject(
+        return named(
             before_what,
-            head,
+            _head(toks, first, last, words),
             verb or event_word or tail_verb,
-            True,
-            change,
-            share,
-            stock,
-            compared=compared,
-            each=each,
-            conjuncts=_conjuncts(text, toks, first, last, words) if each else (),
+            _conjuncts(text, toks, first, last, words) if each else (),
         )
     if (
         counts
@@ -851,22 +837,14 @@ def find_subject(
         and toks[first_after].word not in _CHANGE
     ):
         w = toks[first_after].word  # 3.58亿人参保: the people who did it
-        return Subject(w, w, w, True, change, share, stock, compared=compared, each=each)
+        return named(w, w, w)
     topic = _clause_topic(toks, clause_floor, floor)
     if topic is not None and (change or compared):
         # 组建城市合作银行的大中城市，由35个增加到100个: a clause that is only a noun phrase is the topic
         # of the change after it
         t_first, t_last = topic
-        return Subject(
-            text[toks[t_first].start : toks[t_last].end],
-            _head(toks, t_first, t_last, words),
-            verb or tail_verb,
-            True,
-            change,
-            share,
-            stock,
-            compared=compared,
-            each=each,
+        return named(
+            text[toks[t_first].start : toks[t_last].end], _head(toks, t_first, t_last, words), verb or tail_verb
         )
     return Subject(None, None, verb or tail_verb, False, change, share, stock, tail_verb is not None, compared, each)
 
