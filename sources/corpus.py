@@ -34,10 +34,6 @@ TEXT_COLUMNS = ("content", "full_text", "text")
 # added above it or a row removed leaves the others' identity (and their ledger) as it was.
 # A row without one, or repeating an earlier row's, is `file#row=N`.
 KEY_COLUMNS = ("id", "url", "source_url")
-# Columns that name a row for good: a row's input is `file#url=…` when it has one, so a row
-# added above it or a row removed leaves the others' identity (and their ledger) as it was.
-# A row without one, or repeating an earlier row's, is `file#row=N`.
-KEY_COLUMNS = ("id", "url", "source_url")
 
 Rows = Callable[[str, str, IO[bytes], Limits], Iterator[WorkItem | Reject]]
 
